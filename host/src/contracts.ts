@@ -96,3 +96,17 @@ export interface DurableService {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+export interface DurableServiceOptions {
+  invoker: FunctionInvoker;
+  /** Folder for the SQLite task hub store. */
+  dataDir: string;
+  /** host.json `extensions.durableTask` with `%SETTING%` references already resolved. */
+  settings: Record<string, unknown>;
+  /** Origin used in management URLs, for example `http://127.0.0.1:7071`. */
+  baseUrl: string;
+  logger: import('pino').Logger;
+}
+
+/** Exported as `createDurableService` by `host/src/durable/index.ts`. */
+export type CreateDurableService = (options: DurableServiceOptions) => DurableService;
