@@ -1,0 +1,34 @@
+/** An error whose message is complete for a person: printed on one line, without a stack trace. */
+export class CliError extends Error {
+  override name = 'CliError';
+
+  constructor(
+    message: string,
+    /** Process exit code. @default 1 */
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs a command's body and turns any failure into one line on stderr and a non-zero exit code. */
+export async function runCommand(body: () => Promise<number | void>): Promise<void> {
+  try {
+    const code = await body();
+    process.exitCode = code ?? 0;
+  } catch (error) {
+    process.stderr.write(`error: ${describeError(error)}\n`);
+    process.exitCode = error instanceof CliError ? error.exitCode : 1;
+  }
+}
+
+/** One line describing any thrown value; network and storage errors get their cause and code. */
+export function describeError(error: unknown): string {
+  if (error instanceof CliError) return error.message;
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: string }).code;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const detail = cause?.code ?? cause?.message ?? code;
+  const text = detail && !error.message.includes(detail) ? `${error.message} (${detail})` : error.message;
+  return text.split('\n')[0];
+}

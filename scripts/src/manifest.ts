@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CliError } from './errors';
+import { MANIFEST_BLOB_NAME } from './names';
+
+/** The `_manifest.json` document as written to storage; every field is optional and the app fills defaults. */
+export interface ManifestDocument {
+  format?: 'csv' | 'ndjson';
+  groupBy?: string[];
+  metrics?: string[];
+  quantiles?: number[];
+  files?: string[];
+  toleratedFailurePercentage?: number;
+  maxItems?: number;
+}
+
+/** Manifest fields that can be given as command-line flags. */
+export interface ManifestFlags {
+  format?: string;
+  groupBy?: string;
+  metrics?: string;
+  quantiles?: string;
+  toleratedFailurePercentage?: string;
+}
+
+/** Reads `DIR/_manifest.json` if present and applies the flags on top of it. */
+export async function loadManifest(dir: string, flags: ManifestFlags): Promise<ManifestDocument> {
+  const file = path.join(dir, MANIFEST_BLOB_NAME);
+  let manifest: ManifestDocument = {};
+  let text: string | undefined;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    text = undefined;
+  }
+  if (text !== undefined) manifest = parseManifest(text, file);
+  return { ...manifest, ...manifestFromFlags(flags) };
+}
+
+function parseManifest(text: string, file: string): ManifestDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`invalid JSON in ${file}: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CliError(`invalid manifest ${file}: expected a JSON object such as {"groupBy":["origin"]}`);
+  }
+  return value as ManifestDocument;
+}
+
+function manifestFromFlags(flags: ManifestFlags): ManifestDocument {
+  const manifest: ManifestDocument = {};
+  if (flags.format !== undefined) {
+    if (flags.format !== 'csv' && flags.format !== 'ndjson') {
+      throw new CliError(`invalid --format '${flags.format}': use csv or ndjson`);
+    }
+    manifest.format = flags.format;
+  }
+  if (flags.groupBy !== undefined) manifest.groupBy = splitList(flags.groupBy);
+  if (flags.metrics !== undefined) manifest.metrics = splitList(flags.metrics);
+  if (flags.quantiles !== undefined) manifest.quantiles = splitList(flags.quantiles).map((q) => parseQuantile(q));
+  if (flags.toleratedFailurePercentage !== undefined) {
+    const value = Number(flags.toleratedFailurePercentage);
+    if (!(value >= 0 && value <= 100)) {
+      throw new CliError(`invalid --tolerated-failure-percentage '${flags.toleratedFailurePercentage}': use 0 to 100`);
+    }
+    manifest.toleratedFailurePercentage = value;
+  }
+  return manifest;
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+function parseQuantile(text: string): number {
+  const value = Number(text);
+  if (!(value > 0 && value < 1))
+    throw new CliError(`invalid quantile '${text}': use numbers between 0 and 1, such as 0.5,0.99`);
+  return value;
+}

@@ -1,0 +1,95 @@
+import { SingleBar } from 'cli-progress';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { CliError } from './errors';
+import { ManifestDocument } from './manifest';
+import { MANIFEST_BLOB_NAME } from './names';
+import { inputContainer, Storage, withStorage } from './storage';
+
+/** Blob uploads in flight at once; enough to keep Azurite and a storage account busy from one machine. */
+const UPLOAD_CONCURRENCY = 8;
+
+export interface LocalFile {
+  /** Blob name relative to `input/<batchId>/`, with `/` separators. */
+  name: string;
+  path: string;
+  bytes: number;
+}
+
+export interface UploadSummary {
+  files: number;
+  bytes: number;
+  seconds: number;
+}
+
+/** Lists the data files under a folder, recursively, leaving out the manifest. */
+export async function listDataFiles(dir: string): Promise<LocalFile[]> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory())
+    throw new CliError(`folder '${dir}' not found: pass a folder that contains the batch's data files`);
+
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files: LocalFile[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    const name = path.relative(dir, full).split(path.sep).join('/');
+    if (name === MANIFEST_BLOB_NAME) continue;
+    files.push({ name, path: full, bytes: (await stat(full)).size });
+  }
+  if (files.length === 0) throw new CliError(`folder '${dir}' has no data files: add CSV or NDJSON files to it`);
+  return files.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Uploads the data files to `input/<batchId>/`, showing a progress bar on a terminal, and then the
+ * manifest: the manifest's BlobCreated event starts the batch, so it must be the last blob written.
+ */
+export async function uploadBatch(
+  storage: Storage,
+  batchId: string,
+  files: LocalFile[],
+  manifest: ManifestDocument,
+): Promise<UploadSummary> {
+  const started = Date.now();
+  const container = inputContainer(storage);
+  const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
+  const bar = new SingleBar({
+    format: 'upload |{bar}| {percentage}% | {value}/{total} files | {megabytes} MB',
+    stream: process.stderr,
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  bar.start(files.length, 0, { megabytes: '0.0' });
+  let doneBytes = 0;
+
+  try {
+    await withStorage(storage, async () => {
+      await container.createIfNotExists();
+      const queue = [...files];
+      const worker = async () => {
+        for (let file = queue.shift(); file; file = queue.shift()) {
+          await container.getBlockBlobClient(`${batchId}/${file.name}`).uploadFile(file.path, {
+            blobHTTPHeaders: { blobContentType: contentType(file.name) },
+          });
+          doneBytes += file.bytes;
+          bar.increment(1, { megabytes: (doneBytes / 1e6).toFixed(1) });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(UPLOAD_CONCURRENCY, files.length) }, worker));
+      const body = JSON.stringify(manifest, null, 2);
+      await container.getBlockBlobClient(`${batchId}/${MANIFEST_BLOB_NAME}`).upload(body, Buffer.byteLength(body), {
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+      });
+    });
+  } finally {
+    bar.stop();
+  }
+  return { files: files.length, bytes: totalBytes, seconds: (Date.now() - started) / 1000 };
+}
+
+function contentType(name: string): string {
+  if (name.endsWith('.csv')) return 'text/csv';
+  if (name.endsWith('.ndjson') || name.endsWith('.jsonl')) return 'application/x-ndjson';
+  return 'application/octet-stream';
+}
