@@ -1,0 +1,62 @@
+import * as df from 'durable-functions';
+import { OrchestrationContext, Task } from 'durable-functions';
+import { ChunkInput, MapInput, MapOutput, ProgressStatus, ReduceOutput } from '../batch/contracts';
+import { FunctionName } from '../batch/function-names';
+import { activityRetryOptions } from '../batch/retry';
+import { LogEvent } from '../telemetry/names';
+import { logEvent } from '../telemetry/log';
+
+/**
+ * Maps every file of one chunk (one activity per file, fanned in with `Task.all`), then reduces the chunk's
+ * partials into one partial blob. The batch orchestrator runs it inline for a single chunk and as a
+ * sub-orchestration per chunk otherwise.
+ */
+export function* processChunk(
+  context: OrchestrationContext,
+  input: ChunkInput,
+): Generator<Task, ReduceOutput, unknown> {
+  const retry = activityRetryOptions();
+  const { batchId, runId, chunk } = input;
+
+  const tasks: Task[] = [];
+  for (let offset = 0; offset < chunk.count; offset += 1) {
+    const mapInput: MapInput = { batchId, runId, chunkIndex: chunk.index, fileIndex: chunk.start + offset };
+    tasks.push(context.df.callActivityWithRetry(FunctionName.mapActivity, retry, mapInput));
+  }
+  const outcomes = (tasks.length > 0 ? yield context.df.Task.all(tasks) : []) as MapOutput[];
+
+  const failed = outcomes.filter((outcome) => !outcome.ok).length;
+  setChunkProgress(context, { phase: 'reducing', total: chunk.count, done: outcomes.length, failed });
+
+  const reduced = (yield context.df.callActivityWithRetry(
+    FunctionName.reduceChunkActivity,
+    retry,
+    input,
+  )) as ReduceOutput;
+  return reduced;
+}
+
+function setChunkProgress(context: OrchestrationContext, progress: ProgressStatus): void {
+  if (context.df.parentInstanceId !== undefined) context.df.setCustomStatus(progress);
+}
+
+function* chunkOrchestrator(context: OrchestrationContext): Generator<Task, ReduceOutput, unknown> {
+  const input = context.df.getInput<ChunkInput>();
+  setChunkProgress(context, { phase: 'mapping', total: input.chunk.count, done: 0, failed: 0 });
+
+  const reduced = yield* processChunk(context, input);
+
+  setChunkProgress(context, { phase: 'done', total: reduced.files, done: reduced.files, failed: reduced.failed });
+  if (!context.df.isReplaying) {
+    logEvent(context, 'info', LogEvent.chunkCompleted, {
+      batchId: input.batchId,
+      instanceId: context.df.instanceId,
+      chunk: input.chunk.index,
+      files: reduced.files,
+      failed: reduced.failed,
+    });
+  }
+  return reduced;
+}
+
+df.app.orchestration(FunctionName.chunkOrchestrator, chunkOrchestrator);

@@ -1,0 +1,52 @@
+import { BlobServiceClient, ContainerClient, RestError } from '@azure/storage-blob';
+import { getBlobServiceClient } from './clients';
+
+const createdContainers = new WeakMap<BlobServiceClient, Set<string>>();
+
+/** Returns a client for `container` of the data storage account, creating the container once per process. */
+export async function containerClient(container: string, service = getBlobServiceClient()): Promise<ContainerClient> {
+  const client = service.getContainerClient(container);
+  let created = createdContainers.get(service);
+  if (!created) {
+    created = new Set();
+    createdContainers.set(service, created);
+  }
+  if (!created.has(container)) {
+    await client.createIfNotExists();
+    created.add(container);
+  }
+  return client;
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof RestError && error.statusCode === 404;
+}
+
+/** Reads a blob as UTF-8 text; undefined when the blob does not exist. */
+export async function readText(container: string, name: string): Promise<{ text: string; etag?: string } | undefined> {
+  const client = (await containerClient(container)).getBlobClient(name);
+  try {
+    const response = await client.download();
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.from(chunk as Buffer));
+    return { text: Buffer.concat(chunks).toString('utf8'), etag: response.etag };
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+export async function readJson<T>(container: string, name: string): Promise<T | undefined> {
+  const blob = await readText(container, name);
+  return blob === undefined ? undefined : (JSON.parse(blob.text) as T);
+}
+
+export async function writeText(container: string, name: string, text: string, contentType: string): Promise<void> {
+  const client = (await containerClient(container)).getBlockBlobClient(name);
+  const body = Buffer.from(text, 'utf8');
+  await client.upload(body, body.length, { blobHTTPHeaders: { blobContentType: contentType } });
+}
+
+export async function writeJson(container: string, name: string, value: unknown): Promise<void> {
+  await writeText(container, name, JSON.stringify(value), 'application/json');
+}

@@ -1,0 +1,3 @@
+export { createCredential, getBlobServiceClient, getQueueServiceClient } from './clients';
+export { resolveConnection } from './connection';
+export type { IdentityConnection, SettingsSource, StorageConnection } from './connection';
