@@ -1,0 +1,99 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+import { CsvError, parse } from 'csv-parse';
+
+import type { Accumulator } from './accumulator';
+import { FileFormatError } from './decode';
+import { MAX_RECORD_CHARS, readRowValues } from './row-values';
+import type { MapOptions } from './types';
+
+interface CsvRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+/**
+ * Maps CSV text with a header row into `accumulator`. Quoted fields may contain commas, quotes and
+ * newlines; CRLF and LF line ends both work and blank lines are skipped. A file with no header is an
+ * empty partial. Rows with the wrong number of fields or a bad metric are rejected; a missing column
+ * or broken CSV structure (an unclosed quote, a record over 1 MiB) fails the file.
+ */
+export async function mapCsv(
+  text: AsyncIterable<string>,
+  options: MapOptions,
+  accumulator: Accumulator,
+): Promise<void> {
+  const parser = parse({
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    max_record_size: MAX_RECORD_CHARS,
+  });
+
+  try {
+    await pipeline(Readable.from(text), parser, async (records: AsyncIterable<CsvRecord>) => {
+      await consumeRecords(records, options, accumulator);
+    });
+  } catch (error) {
+    if (error instanceof CsvError) {
+      throw new FileFormatError('parse', `Invalid CSV: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+async function consumeRecords(records: AsyncIterable<CsvRecord>, options: MapOptions, accumulator: Accumulator) {
+  let columnIndex: Map<string, number> | undefined;
+  let width = 0;
+
+  for await (const { record, info } of records) {
+    if (!columnIndex) {
+      columnIndex = indexHeader(record, options);
+      width = record.length;
+      continue;
+    }
+
+    const index = columnIndex;
+    const row =
+      record.length === width
+        ? readRowValues(options, (column) => ({ ok: true, value: record[index.get(column) as number] }))
+        : { ok: false as const, reason: `expected ${width} fields as in the header, found ${record.length}` };
+
+    if (row.ok) {
+      accumulator.addRow(row.key, options.metrics, row.values);
+    } else {
+      accumulator.reject({ file: options.fileName, line: info.lines, reason: row.reason });
+    }
+  }
+}
+
+/** Maps each groupBy and metric column to its index in the header, failing on a missing or repeated name. */
+function indexHeader(header: string[], options: MapOptions): Map<string, number> {
+  const index = new Map<string, number>();
+  const listed = header.map((name) => JSON.stringify(name)).join(', ');
+
+  for (const [role, columns] of [
+    ['groupBy', options.groupBy],
+    ['metrics', options.metrics],
+  ] as const) {
+    for (const column of columns) {
+      const position = header.indexOf(column);
+      if (position < 0) {
+        throw new FileFormatError(
+          'missing-column',
+          `The ${role} column ${JSON.stringify(column)} is missing from the CSV header. The header has: ${listed}.`,
+        );
+      }
+      if (header.lastIndexOf(column) !== position) {
+        throw new FileFormatError(
+          'parse',
+          `The ${role} column ${JSON.stringify(column)} appears more than once in the CSV header, so its values are ambiguous.`,
+        );
+      }
+      index.set(column, position);
+    }
+  }
+  return index;
+}

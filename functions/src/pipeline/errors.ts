@@ -1,0 +1,14 @@
+/** Input that breaks a documented rule: a batch id, a manifest, or partials that cannot be merged. */
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
+
+  constructor(
+    message: string,
+    /** The field or parameter that holds the invalid value. */
+    readonly field: string,
+    /** The rejected value as received. */
+    readonly value: unknown,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,88 @@
+import { InvalidInputError } from './errors';
+import { MANIFEST_RULES } from './manifest-rules';
+import { describeValue } from './truncate';
+import type { InputFormat, Manifest } from './types';
+
+export const DEFAULT_QUANTILES: readonly number[] = [0.5, 0.95, 0.99];
+export const DEFAULT_CHUNK_SIZE = 500;
+
+const KNOWN_FIELDS = MANIFEST_RULES.map((rule) => rule.field);
+
+/**
+ * Parses and validates `_manifest.json` and applies the defaults. Throws InvalidInputError naming the
+ * first invalid field, its value and what is allowed. Every field is optional and unknown fields are
+ * rejected, so a misspelled field cannot be silently ignored.
+ */
+export function parseManifest(text: string): Manifest {
+  const input = parseObject(text);
+
+  for (const field of Object.keys(input)) {
+    if (!KNOWN_FIELDS.includes(field)) {
+      throw new InvalidInputError(
+        `Invalid manifest: unknown field ${JSON.stringify(field)}. Known fields: ${KNOWN_FIELDS.join(', ')}.`,
+        field,
+        input[field],
+      );
+    }
+  }
+
+  for (const rule of MANIFEST_RULES) {
+    const value = input[rule.field];
+    const problem = value === undefined ? undefined : rule.check(value);
+    if (problem) {
+      throw new InvalidInputError(
+        `Invalid manifest field ${JSON.stringify(rule.field)}: the value ${describeValue(value)} ${problem}. Allowed: ${rule.allowed}.`,
+        rule.field,
+        value,
+      );
+    }
+  }
+
+  return {
+    format: input.format as InputFormat | undefined,
+    groupBy: (input.groupBy as string[] | undefined) ?? [],
+    metrics: (input.metrics as string[] | undefined) ?? [],
+    quantiles: (input.quantiles as number[] | undefined) ?? [...DEFAULT_QUANTILES],
+    files: input.files as string[] | undefined,
+    toleratedFailurePercentage: (input.toleratedFailurePercentage as number | undefined) ?? 0,
+    maxItems: input.maxItems as number | undefined,
+    chunkSize: (input.chunkSize as number | undefined) ?? DEFAULT_CHUNK_SIZE,
+  };
+}
+
+/** Returns the manifest's format, or else the format implied by the file extension (.csv, .ndjson, .jsonl). */
+export function formatForFile(name: string, manifest: Pick<Manifest, 'format'>): InputFormat | undefined {
+  if (manifest.format) {
+    return manifest.format;
+  }
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.csv')) {
+    return 'csv';
+  }
+  if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) {
+    return 'ndjson';
+  }
+  return undefined;
+}
+
+function parseObject(text: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new InvalidInputError(
+      `Invalid manifest: not JSON (${(error as Error).message}). Upload a JSON object such as {"groupBy": ["carrier"], "metrics": ["delay"]}.`,
+      'manifest',
+      text.slice(0, 200),
+    );
+  }
+
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidInputError(
+      `Invalid manifest: expected a JSON object, got ${describeValue(parsed)}.`,
+      'manifest',
+      parsed,
+    );
+  }
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,43 @@
+import { Accumulator } from './accumulator';
+import { mapCsv } from './csv-rows';
+import { type ByteSource, decodeUtf8, FileFormatError } from './decode';
+import { InvalidInputError } from './errors';
+import { mapNdjson } from './ndjson-rows';
+import { truncateMessage } from './truncate';
+import type { MapOptions, MapResult } from './types';
+
+/**
+ * Maps one file: streams it, parses rows and aggregates them per group. Memory grows with the number
+ * of groups, not the file size, because chunks are pulled one at a time as the parser consumes them.
+ *
+ * Bad rows are counted and sampled, not fatal. A file that is binary, not UTF-8, lacks a column or is
+ * not parseable returns `{ ok: false, error }`. An empty or header-only file is a valid partial with
+ * zero rows. Errors of the source itself (a failed download) are thrown, so the caller can retry.
+ */
+export async function mapStream(source: ByteSource, options: MapOptions): Promise<MapResult> {
+  const counter = { bytes: 0 };
+  const accumulator = new Accumulator();
+  const text = decodeUtf8(source, counter);
+
+  try {
+    if (options.format === 'csv') {
+      await mapCsv(text, options, accumulator);
+    } else if (options.format === 'ndjson') {
+      await mapNdjson(text, options, accumulator);
+    } else {
+      throw new InvalidInputError(
+        `Invalid format ${JSON.stringify(options.format)}: use "csv" or "ndjson".`,
+        'format',
+        options.format,
+      );
+    }
+  } catch (error) {
+    if (error instanceof FileFormatError) {
+      return { ok: false, error: { kind: error.kind, message: truncateMessage(error.message) } };
+    }
+    throw error;
+  }
+
+  accumulator.addFile(options.bytes ?? counter.bytes);
+  return { ok: true, partial: accumulator.toPartial() };
+}
