@@ -1,0 +1,53 @@
+/**
+ * Reads the fields the dashboard shows from activity inputs and results, whose shapes belong to the app. Any
+ * app works: unknown shapes fall back to the raw value as text.
+ */
+
+const LABEL_KEYS = ['blobName', 'blob', 'file', 'fileName', 'name', 'path'];
+const MAX_LABEL_LENGTH = 200;
+
+/** Returns a short text naming what an activity worked on, such as the blob name a map activity read. */
+export function activityLabel(input: unknown): string {
+  if (typeof input === 'string') return truncate(input);
+  if (isObject(input)) {
+    for (const key of LABEL_KEYS) {
+      const value = input[key];
+      if (typeof value === 'string' && value.length > 0) return truncate(value);
+    }
+  }
+  if (input === undefined || input === null) return '';
+  return truncate(JSON.stringify(input));
+}
+
+/** Returns the number of rows an activity reports having read, or 0 when its result has none. */
+export function activityRows(result: unknown): number {
+  if (!isObject(result)) return 0;
+  for (const candidate of [result, result.partial, result.counts, result.stats]) {
+    if (isObject(candidate) && typeof candidate.rows === 'number' && Number.isFinite(candidate.rows)) {
+      return candidate.rows;
+    }
+  }
+  return 0;
+}
+
+/**
+ * Returns the message of a typed error result, for example `{ error: { kind: 'parse', message: '...' } }`: an
+ * activity that completed but reports that its input was unusable.
+ */
+export function typedErrorMessage(result: unknown): string | null {
+  if (!isObject(result)) return null;
+  const error = result.error;
+  if (typeof error === 'string' && error.length > 0) return error;
+  if (!isObject(error)) return null;
+
+  const message = typeof error.message === 'string' ? error.message : JSON.stringify(error);
+  return typeof error.kind === 'string' ? `${error.kind}: ${message}` : message;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function truncate(text: string): string {
+  return text.length > MAX_LABEL_LENGTH ? `${text.slice(0, MAX_LABEL_LENGTH - 1)}…` : text;
+}

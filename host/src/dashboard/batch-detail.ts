@@ -1,0 +1,93 @@
+import { isObject } from './activity-fields';
+import { BatchSummary, batchIdOf, familyOf, groupBatches } from './batches';
+import { DashboardSource } from './records';
+import { Throughput, buildThroughput } from './throughput';
+import { Timeline, TimelineBar, activityBars, buildTimeline } from './timeline';
+
+export interface Failure {
+  /** What failed: a file name for a map activity, an instance id for an orchestration. */
+  label: string;
+  functionName: string;
+  reason: string;
+}
+
+export interface ResultLink {
+  /** Blob path of the summary, `results/<batchId>/summary.json`. */
+  blobPath: string;
+  /** Dashboard URL serving that blob; null when the dashboard has no access to the data storage account. */
+  url: string | null;
+}
+
+export interface BatchDetail {
+  batch: BatchSummary;
+  timeline: Timeline;
+  throughput: Throughput;
+  failures: Failure[];
+  /** Failures in total; `failures` lists at most `maxFailures` of them. */
+  failureCount: number;
+  result: ResultLink | null;
+}
+
+export interface DetailOptions {
+  maxBars: number;
+  maxFailures: number;
+  /** URL path of the result route for a batch id, or undefined when results are not served. */
+  resultUrl?: (instanceId: string) => string;
+  nowMs: number;
+}
+
+/** Reads one batch and everything the detail view shows; returns undefined for an unknown top-level instance. */
+export async function readBatchDetail(
+  source: DashboardSource,
+  instanceId: string,
+  options: DetailOptions,
+): Promise<BatchDetail | undefined> {
+  const instances = await source.listOrchestrations();
+  const batch = groupBatches(instances).find((candidate) => candidate.instanceId === instanceId);
+  if (!batch) return undefined;
+
+  const family = new Set(familyOf(instanceId, instances));
+  const activities = await source.listActivities([...family]);
+  const { originMs, bars } = activityBars(activities);
+  const timeline = buildTimeline(bars, originMs, options.nowMs, options.maxBars);
+  const failures = [
+    ...instances
+      .filter((instance) => family.has(instance.instanceId) && instance.runtimeStatus === 'Failed')
+      .map((instance) => ({
+        label: instance.instanceId,
+        functionName: instance.name,
+        reason: reasonOf(instance.output),
+      })),
+    ...failedBars(bars),
+  ];
+
+  return {
+    batch,
+    timeline,
+    throughput: buildThroughput(activities, originMs ?? options.nowMs, timeline.spanMs),
+    failures: failures.slice(0, options.maxFailures),
+    failureCount: failures.length,
+    result: resultLink(batch, options.resultUrl),
+  };
+}
+
+function failedBars(bars: readonly TimelineBar[]): Failure[] {
+  return bars
+    .filter((bar) => bar.failure !== null)
+    .map((bar) => ({ label: bar.label, functionName: bar.functionName, reason: bar.failure as string }));
+}
+
+function resultLink(batch: BatchSummary, resultUrl: DetailOptions['resultUrl']): ResultLink | null {
+  const batchId = batchIdOf(batch.instanceId);
+  if (batchId === null) return null;
+  return {
+    blobPath: `results/${batchId}/summary.json`,
+    url: resultUrl && batch.finished ? resultUrl(batch.instanceId) : null,
+  };
+}
+
+function reasonOf(output: unknown): string {
+  if (typeof output === 'string') return output;
+  if (isObject(output) && typeof output.message === 'string') return output.message;
+  return output === null || output === undefined ? 'failed without a reason' : JSON.stringify(output);
+}

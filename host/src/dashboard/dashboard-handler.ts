@@ -1,0 +1,117 @@
+import type { Logger } from 'pino';
+import { HostHttpRequest, HostHttpResponse, HttpRouteHandler } from '../contracts';
+import { readBatchDetail } from './batch-detail';
+import { batchIdOf, groupBatches } from './batches';
+import { DashboardSource } from './records';
+import { StaticAsset, loadAssets } from './static-assets';
+
+export interface DashboardOptions {
+  source: DashboardSource;
+  /** Reads `results/<batchId>/summary.json` from the data storage account; omitted, the page shows the blob path only. */
+  readResult?: (batchId: string) => Promise<Buffer | undefined>;
+  /** Timeline rows at most; more activities than this share rows. @default 600 */
+  maxBars?: number;
+  /** Failures listed per batch at most. @default 200 */
+  maxFailures?: number;
+  logger?: Logger;
+}
+
+const API_PREFIX = '/dashboard/api/batches';
+
+/** Scripts, styles and data come from this origin only, so a file name can never run as code even if unescaped. */
+const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+};
+
+/**
+ * Serves the local dashboard: the page at `/`, its files under `/dashboard/assets/`, and JSON under
+ * `/dashboard/api/batches` computed from the task hub. Every other path is left to the next handler.
+ */
+export function createDashboardHandler(options: DashboardOptions): HttpRouteHandler {
+  const assets = loadAssets();
+  return {
+    async handle(request) {
+      const path = request.url.pathname;
+      if (path === '/' || path === '/dashboard' || path === '/dashboard/') return serveAsset(assets.get('index.html'));
+      if (path.startsWith('/dashboard/assets/')) return serveAsset(assets.get(path.slice('/dashboard/assets/'.length)));
+      if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) return undefined;
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        return json(405, { error: `method ${request.method} is not allowed: the dashboard API is read-only` });
+      }
+
+      try {
+        return await serveApi(request, options);
+      } catch (error) {
+        options.logger?.error({ err: error, path }, 'dashboard request failed');
+        return json(500, { error: `reading the task hub failed: ${(error as Error).message}` });
+      }
+    },
+  };
+}
+
+async function serveApi(request: HostHttpRequest, options: DashboardOptions): Promise<HostHttpResponse> {
+  const segments = pathSegments(request.url.pathname.slice(API_PREFIX.length));
+  if (segments === undefined) return json(400, { error: `invalid percent-encoding in ${request.url.pathname}` });
+
+  if (segments.length === 0) {
+    const batches = groupBatches(await options.source.listOrchestrations());
+    return json(200, { generatedAt: new Date().toISOString(), batches });
+  }
+  if (segments.length === 1) {
+    const detail = await readBatchDetail(options.source, segments[0], {
+      maxBars: options.maxBars ?? 600,
+      maxFailures: options.maxFailures ?? 200,
+      resultUrl: options.readResult
+        ? (instanceId) => `${API_PREFIX}/${encodeURIComponent(instanceId)}/result`
+        : undefined,
+      nowMs: Date.now(),
+    });
+    return detail ? json(200, { generatedAt: new Date().toISOString(), ...detail }) : notFound(segments[0]);
+  }
+  if (segments.length === 2 && segments[1] === 'result') return serveResult(segments[0], options);
+  return json(404, { error: `no dashboard route matches ${request.url.pathname}` });
+}
+
+async function serveResult(instanceId: string, options: DashboardOptions): Promise<HostHttpResponse> {
+  const batchId = batchIdOf(instanceId);
+  if (batchId === null) return notFound(instanceId);
+  if (!options.readResult) return json(404, { error: 'this dashboard has no access to the data storage account' });
+
+  const body = await options.readResult(batchId);
+  if (!body) return json(404, { error: `results/${batchId}/summary.json does not exist yet` });
+  return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...PAGE_HEADERS }, body };
+}
+
+function pathSegments(path: string): string[] | undefined {
+  try {
+    return path
+      .split('/')
+      .filter((segment) => segment.length > 0)
+      .map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+}
+
+function serveAsset(asset: StaticAsset | undefined): HostHttpResponse {
+  if (!asset) return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'not found' };
+  return {
+    status: 200,
+    headers: { 'content-type': asset.contentType, 'cache-control': 'no-cache', ...PAGE_HEADERS },
+    body: asset.body,
+  };
+}
+
+function notFound(instanceId: string): HostHttpResponse {
+  return json(404, { error: `no top-level orchestration instance has the id ${JSON.stringify(instanceId)}` });
+}
+
+function json(status: number, value: unknown): HostHttpResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...PAGE_HEADERS },
+    body: JSON.stringify(value),
+  };
+}
