@@ -1,0 +1,115 @@
+import { CliError, describeError } from './errors';
+
+export interface ApiOptions {
+  /** Origin of the Function App, for example `http://127.0.0.1:7071` or `https://<app>.azurewebsites.net`. */
+  url: string;
+  /** Function key sent as `x-functions-key`; not needed locally. */
+  key?: string;
+}
+
+/** The Durable management payload that `createCheckStatusResponse` returns with HTTP 202. */
+export interface CheckStatusPayload {
+  id: string;
+  statusQueryGetUri: string;
+  sendEventPostUri: string;
+  terminatePostUri: string;
+  purgeHistoryDeleteUri: string;
+  [url: string]: string;
+}
+
+/** The counters the orchestrator publishes as its custom status. */
+export interface BatchProgress {
+  phase?: string;
+  done?: number;
+  failed?: number;
+  total?: number;
+  rows?: number;
+  [counter: string]: unknown;
+}
+
+/** Durable orchestration status JSON, as the management API returns it. */
+export interface OrchestrationStatus {
+  name?: string;
+  instanceId: string;
+  runtimeStatus: string;
+  customStatus: BatchProgress | null;
+  output: unknown;
+  createdTime?: string;
+  lastUpdatedTime?: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Sends one request to the Function App and returns the status and parsed JSON body (or text). */
+export async function requestJson(
+  options: ApiOptions,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.key) headers['x-functions-key'] = options.key;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw new CliError(
+      `cannot reach the Function App at ${options.url} (${describeError(error)}): ` +
+        "start it with 'npm start', or pass --url or set FANOUT_URL",
+    );
+  }
+
+  const text = await response.text();
+  if (response.status === 401 || response.status === 403) {
+    throw new CliError(
+      `${method} ${url} was rejected with HTTP ${response.status}: pass a function key with --key or FANOUT_KEY`,
+    );
+  }
+  return { status: response.status, body: parseBody(text) };
+}
+
+function parseBody(text: string): unknown {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The error message in a JSON error body (`{error: {message}}`, `{error}`, `{message}`), or the raw text. */
+export function errorMessage(body: unknown): string {
+  if (typeof body === 'string') return body.split('\n')[0].slice(0, 300);
+  if (typeof body !== 'object' || body === null) return 'no details in the response';
+  const record = body as { error?: unknown; message?: unknown };
+  if (typeof record.message === 'string') return record.message;
+  if (typeof record.error === 'string') return record.error;
+  if (typeof record.error === 'object' && record.error !== null) return errorMessage(record.error);
+  return JSON.stringify(body).slice(0, 300);
+}
+
+/** A request that must succeed: any status outside 200-299 becomes a CliError naming the status and the reason. */
+export async function expectSuccess(
+  options: ApiOptions,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<unknown> {
+  const response = await requestJson(options, method, url, body);
+  if (response.status < 200 || response.status > 299) {
+    throw new CliError(`${method} ${url} failed with HTTP ${response.status}: ${errorMessage(response.body)}`);
+  }
+  return response.body;
+}

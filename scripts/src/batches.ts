@@ -1,0 +1,107 @@
+import { ApiOptions, CheckStatusPayload, errorMessage, expectSuccess, OrchestrationStatus, requestJson } from './api';
+import { CliError } from './errors';
+
+/** Terminal Durable runtime statuses: a batch in one of these will not change without a redrive. */
+export const FINAL_STATUSES = ['Completed', 'Failed', 'Terminated', 'Canceled'] as const;
+
+function batchUrl(options: ApiOptions, batchId: string, action = ''): string {
+  return `${options.url.replace(/\/+$/, '')}/api/batches/${encodeURIComponent(batchId)}${action}`;
+}
+
+function notFound(options: ApiOptions, batchId: string): CliError {
+  return new CliError(
+    `batch '${batchId}' not found at ${options.url}: upload it with 'upload DIR --batch ${batchId}' or check the id`,
+  );
+}
+
+/** Starts the batch through `POST /api/batches/{batchId}`; returns the Durable management payload. */
+export async function startBatch(options: ApiOptions, batchId: string): Promise<CheckStatusPayload> {
+  const response = await requestJson(options, 'POST', batchUrl(options, batchId));
+  if (response.status === 404) throw notFound(options, batchId);
+  if (response.status !== 202 && response.status !== 200) {
+    throw new CliError(
+      `starting batch '${batchId}' failed with HTTP ${response.status}: ${errorMessage(response.body)}`,
+    );
+  }
+  return response.body as CheckStatusPayload;
+}
+
+/** Reads the batch's orchestration status; undefined when the batch has not started (HTTP 404). */
+export async function getBatchStatus(options: ApiOptions, batchId: string): Promise<OrchestrationStatus | undefined> {
+  const response = await requestJson(options, 'GET', batchUrl(options, batchId));
+  if (response.status === 404) return undefined;
+  if (response.status < 200 || response.status > 299) {
+    throw new CliError(
+      `reading batch '${batchId}' failed with HTTP ${response.status}: ${errorMessage(response.body)}`,
+    );
+  }
+  const body = response.body as OrchestrationStatus | undefined;
+  if (!body || typeof body.runtimeStatus !== 'string') {
+    throw new CliError(`reading batch '${batchId}' returned no runtimeStatus: is ${options.url} this Function App?`);
+  }
+  return body;
+}
+
+/** Like getBatchStatus, but an unknown batch is an error. */
+export async function requireBatchStatus(options: ApiOptions, batchId: string): Promise<OrchestrationStatus> {
+  const status = await getBatchStatus(options, batchId);
+  if (!status) throw notFound(options, batchId);
+  return status;
+}
+
+/** Reprocesses the files listed in the batch's `failed.jsonl`. */
+export async function redriveBatch(options: ApiOptions, batchId: string): Promise<unknown> {
+  await requireBatchStatus(options, batchId);
+  return expectSuccess(options, 'POST', batchUrl(options, batchId, '/redrive'));
+}
+
+/** Terminates a running batch through the Durable management URL. */
+export async function terminateBatch(options: ApiOptions, batchId: string, reason: string): Promise<void> {
+  const status = await requireBatchStatus(options, batchId);
+  const url = managementUrl(options, status.instanceId, `/terminate?reason=${encodeURIComponent(reason)}`);
+  const response = await requestJson(options, 'POST', url);
+  if (response.status === 410) throw new CliError(`batch '${batchId}' already ended as ${status.runtimeStatus}`);
+  if (response.status !== 202) {
+    throw new CliError(
+      `terminating batch '${batchId}' failed with HTTP ${response.status}: ${errorMessage(response.body)}`,
+    );
+  }
+}
+
+/** Deletes the batch's orchestration history through the Durable management URL. */
+export async function purgeBatch(options: ApiOptions, batchId: string): Promise<number> {
+  const status = await requireBatchStatus(options, batchId);
+  const body = (await expectSuccess(options, 'DELETE', managementUrl(options, status.instanceId, ''))) as {
+    instancesDeleted?: number;
+  };
+  return body?.instancesDeleted ?? 0;
+}
+
+/** Raises an external event on the batch's orchestration. */
+export async function raiseBatchEvent(
+  options: ApiOptions,
+  batchId: string,
+  name: string,
+  data: unknown,
+): Promise<void> {
+  const status = await requireBatchStatus(options, batchId);
+  const url = managementUrl(options, status.instanceId, `/raiseEvent/${encodeURIComponent(name)}`);
+  const response = await requestJson(options, 'POST', url, data);
+  if (response.status === 410) throw new CliError(`batch '${batchId}' already ended as ${status.runtimeStatus}`);
+  if (response.status !== 202) {
+    throw new CliError(
+      `raising '${name}' on batch '${batchId}' failed with HTTP ${response.status}: ${errorMessage(response.body)}`,
+    );
+  }
+}
+
+/**
+ * A URL of the Durable HTTP API for one instance. On Azure these routes take the Durable extension's
+ * system key as `code`; the function key given with --key is sent as well.
+ */
+export function managementUrl(options: ApiOptions, instanceId: string, suffix: string): string {
+  const base = `${options.url.replace(/\/+$/, '')}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}`;
+  const url = new URL(base + suffix);
+  if (options.key) url.searchParams.set('code', options.key);
+  return url.toString();
+}

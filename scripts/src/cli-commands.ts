@@ -1,0 +1,101 @@
+import { writeFile } from 'node:fs/promises';
+import { validateBatchId } from './batch-id';
+import { purgeBatch, raiseBatchEvent, redriveBatch, requireBatchStatus, startBatch, terminateBatch } from './batches';
+import { apiOptions, GlobalFlags, storageFor } from './cli-context';
+import { CliError } from './errors';
+import { loadManifest, ManifestFlags } from './manifest';
+import { formatBytes } from './report';
+import { downloadSummary } from './summary';
+import { listDataFiles, uploadBatch } from './upload';
+import { waitForBatch } from './wait';
+
+/** Exit codes of `wait` by final runtime status. */
+export const WAIT_EXIT_CODES: Record<string, number> = { Completed: 0, Failed: 1, Terminated: 2, Canceled: 2 };
+
+function print(value: unknown): void {
+  process.stdout.write(typeof value === 'string' ? `${value}\n` : `${JSON.stringify(value, null, 2)}\n`);
+}
+
+export async function uploadCommand(
+  dir: string,
+  flags: GlobalFlags & ManifestFlags & { batch: string },
+): Promise<void> {
+  const batchId = validateBatchId(flags.batch);
+  const files = await listDataFiles(dir);
+  const manifest = await loadManifest(dir, flags);
+  const summary = await uploadBatch(storageFor(flags), batchId, files, manifest);
+  print(
+    `uploaded ${summary.files} files (${formatBytes(summary.bytes)}) and then _manifest.json to input/${batchId}/ ` +
+      `in ${summary.seconds.toFixed(1)} s; follow the batch with: wait ${batchId}`,
+  );
+}
+
+export async function startCommand(id: string, flags: GlobalFlags): Promise<void> {
+  print(await startBatch(apiOptions(flags), validateBatchId(id)));
+}
+
+export async function statusCommand(id: string, flags: GlobalFlags): Promise<void> {
+  print(await requireBatchStatus(apiOptions(flags), validateBatchId(id)));
+}
+
+export async function waitCommand(
+  id: string,
+  flags: GlobalFlags & { timeout?: string; interval?: string; startTimeout?: string },
+): Promise<number> {
+  const batchId = validateBatchId(id);
+  const status = await waitForBatch(apiOptions(flags), batchId, {
+    timeoutMs: seconds(flags.timeout, '--timeout'),
+    intervalMs: seconds(flags.interval, '--interval') ?? 1000,
+    startTimeoutMs: seconds(flags.startTimeout, '--start-timeout') ?? 60_000,
+  });
+  print(`batch ${batchId}: ${status.runtimeStatus}`);
+  return WAIT_EXIT_CODES[status.runtimeStatus] ?? 1;
+}
+
+function seconds(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!(number > 0)) throw new CliError(`invalid ${flag} '${value}': use a number of seconds greater than 0`);
+  return number * 1000;
+}
+
+export async function raiseEventCommand(id: string, name: string, json: string, flags: GlobalFlags): Promise<void> {
+  const batchId = validateBatchId(id);
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (error) {
+    throw new CliError(
+      `invalid JSON for event '${name}': ${(error as Error).message}; quote it for the shell, for example '{"approved":true}'`,
+    );
+  }
+  await raiseBatchEvent(apiOptions(flags), batchId, name, data);
+  print(`raised '${name}' on batch ${batchId}`);
+}
+
+export async function terminateCommand(id: string, flags: GlobalFlags & { reason: string }): Promise<void> {
+  const batchId = validateBatchId(id);
+  await terminateBatch(apiOptions(flags), batchId, flags.reason);
+  print(`terminate requested for batch ${batchId}`);
+}
+
+export async function purgeCommand(id: string, flags: GlobalFlags): Promise<void> {
+  const batchId = validateBatchId(id);
+  const deleted = await purgeBatch(apiOptions(flags), batchId);
+  print(`purged the history of batch ${batchId} (${deleted} instance${deleted === 1 ? '' : 's'})`);
+}
+
+export async function redriveCommand(id: string, flags: GlobalFlags): Promise<void> {
+  print(await redriveBatch(apiOptions(flags), validateBatchId(id)));
+}
+
+export async function resultCommand(id: string, flags: GlobalFlags & { out?: string }): Promise<void> {
+  const batchId = validateBatchId(id);
+  const text = await downloadSummary(storageFor(flags), batchId);
+  if (!flags.out) {
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    return;
+  }
+  await writeFile(flags.out, text);
+  print(`saved results/${batchId}/summary.json to ${flags.out}`);
+}

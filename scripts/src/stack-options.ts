@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import path from 'node:path';
+import { DEFAULT_PORTS } from './names';
+import { parsePort } from './ports';
+import { StackPorts } from './stack';
+
+export interface StackFlags {
+  port?: string;
+  blobPort?: string;
+  queuePort?: string;
+  tablePort?: string;
+  data?: string;
+}
+
+/** Adds the port and data-folder flags shared by `start` and `demo`. */
+export function addStackFlags(command: Command): Command {
+  return command
+    .option('--port <port>', 'port of the Functions API and dashboard (env FANOUT_PORT)', process.env.FANOUT_PORT)
+    .option('--blob-port <port>', 'Azurite blob port (env AZURITE_BLOB_PORT)', process.env.AZURITE_BLOB_PORT)
+    .option('--queue-port <port>', 'Azurite queue port (env AZURITE_QUEUE_PORT)', process.env.AZURITE_QUEUE_PORT)
+    .option('--table-port <port>', 'Azurite table port (env AZURITE_TABLE_PORT)', process.env.AZURITE_TABLE_PORT)
+    .option(
+      '--data <dir>',
+      'folder for storage, the task hub and logs (env FANOUT_DATA)',
+      process.env.FANOUT_DATA ?? '.data',
+    );
+}
+
+export function stackPorts(flags: StackFlags): StackPorts {
+  return {
+    api: parsePort(flags.port, DEFAULT_PORTS.api, '--port'),
+    blob: parsePort(flags.blobPort, DEFAULT_PORTS.blob, '--blob-port'),
+    queue: parsePort(flags.queuePort, DEFAULT_PORTS.queue, '--queue-port'),
+    table: parsePort(flags.tablePort, DEFAULT_PORTS.table, '--table-port'),
+  };
+}
+
+export function dataDir(flags: StackFlags): string {
+  return path.resolve(flags.data ?? '.data');
+}

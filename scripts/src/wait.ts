@@ -1,0 +1,96 @@
+import { ApiOptions, BatchProgress, OrchestrationStatus } from './api';
+import { FINAL_STATUSES, getBatchStatus } from './batches';
+import { CliError } from './errors';
+
+export interface WaitOptions {
+  /** Milliseconds between status requests. @default 1000 */
+  intervalMs?: number;
+  /** Milliseconds to wait for a batch that has not started yet (the manifest event is still queued). @default 60000 */
+  startTimeoutMs?: number;
+  /** Milliseconds to wait in total; undefined waits until the batch ends. */
+  timeoutMs?: number;
+  /** Where the progress line goes. @default process.stderr */
+  stream?: NodeJS.WriteStream;
+}
+
+/** Seconds between progress lines when the output is a file or pipe rather than a terminal. */
+const PLAIN_LINE_INTERVAL_MS = 10_000;
+
+/** Polls the batch until it reaches a final status, drawing a progress line; returns the final status. */
+export async function waitForBatch(
+  api: ApiOptions,
+  batchId: string,
+  options: WaitOptions = {},
+): Promise<OrchestrationStatus> {
+  const started = Date.now();
+  const stream = options.stream ?? process.stderr;
+  const line = new ProgressLine(stream);
+  try {
+    for (;;) {
+      const status = await getBatchStatus(api, batchId);
+      const elapsed = Date.now() - started;
+      if (!status && elapsed > (options.startTimeoutMs ?? 60_000)) {
+        throw new CliError(
+          `batch '${batchId}' did not start within ${Math.round(elapsed / 1000)} s: ` +
+            'check that its _manifest.json was uploaded and that the blob-created queue is being read',
+        );
+      }
+      line.update(formatProgress(status, elapsed));
+      if (status && (FINAL_STATUSES as readonly string[]).includes(status.runtimeStatus)) return status;
+      if (options.timeoutMs !== undefined && elapsed > options.timeoutMs) {
+        throw new CliError(
+          `batch '${batchId}' is still ${status?.runtimeStatus ?? 'not started'} after ${Math.round(elapsed / 1000)} s`,
+          3,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1000));
+    }
+  } finally {
+    line.end();
+  }
+}
+
+/** One line: status, phase, files done and failed of the total, rows per second and elapsed time. */
+export function formatProgress(status: OrchestrationStatus | undefined, elapsedMs: number): string {
+  const seconds = `${(elapsedMs / 1000).toFixed(1)} s`;
+  if (!status) return `waiting for the batch to start | ${seconds}`;
+  const progress: BatchProgress = status.customStatus ?? {};
+  const parts = [status.runtimeStatus];
+  if (progress.phase) parts.push(String(progress.phase));
+  if (typeof progress.total === 'number') {
+    parts.push(`${progress.done ?? 0}/${progress.total} files done, ${progress.failed ?? 0} failed`);
+  }
+  if (typeof progress.rows === 'number' && elapsedMs > 0) {
+    parts.push(`${Math.round(progress.rows / (elapsedMs / 1000)).toLocaleString('en-US')} rows/s`);
+  }
+  parts.push(seconds);
+  return parts.join(' | ');
+}
+
+/** Rewrites one line in place on a terminal; elsewhere prints a line when the text changes, at most every 10 s. */
+class ProgressLine {
+  private lastText = '';
+  private lastPrinted = 0;
+  private drawn = false;
+
+  constructor(private readonly stream: NodeJS.WriteStream) {}
+
+  update(text: string): void {
+    if (this.stream.isTTY) {
+      this.stream.write(`\r${text.slice(0, (this.stream.columns ?? 120) - 1)}\x1b[K`);
+      this.drawn = true;
+      return;
+    }
+    const stripped = text.replace(/ \| [\d.]+ s$/, '').replace(/ \| [\d,]+ rows\/s/, '');
+    const now = Date.now();
+    if (stripped !== this.lastText && now - this.lastPrinted >= PLAIN_LINE_INTERVAL_MS) {
+      this.stream.write(`${text}\n`);
+      this.lastText = stripped;
+      this.lastPrinted = now;
+    }
+  }
+
+  end(): void {
+    if (this.drawn) this.stream.write('\n');
+  }
+}
