@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Smoke test of a deployed stack: uploads a tiny batch the way a user does, follows its orchestration through the
+# Durable management API and checks the summary it writes. Needs an Azure CLI login, curl and jq.
+#
+#   scripts/smoke/smoke.sh functions|upload|wait|verify|all
+#
+#   functions  fails unless the app's host lists the deployed functions (retries while the host starts)
+#   upload     uploads input/<BATCH_ID>/data.csv, then input/<BATCH_ID>/_manifest.json, which starts the run
+#   wait       polls GET /api/batches/<BATCH_ID> and the status URL until the run ends; fails on timeout
+#   verify     downloads results/<BATCH_ID>/summary.json and checks its counts
+#   all        upload, wait and verify
+#
+# Environment: RESOURCE_GROUP, FUNCTION_APP (functions, wait), FUNCTION_HOSTNAME (wait), DATA_STORAGE_ACCOUNT
+# (upload, verify), BATCH_ID (default smoke-<UTC time>; set it when running the commands one by one),
+# SMOKE_TIMEOUT_SECONDS (wait; default 600), SMOKE_POLL_SECONDS (default 10). In GitHub Actions, results also go
+# to $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY.
+set -euo pipefail
+
+BATCH_ID="${BATCH_ID:-smoke-$(date -u +%Y%m%d%H%M%S)}"
+TIMEOUT_SECONDS="${SMOKE_TIMEOUT_SECONDS:-600}"
+POLL_SECONDS="${SMOKE_POLL_SECONDS:-10}"
+EXPECTED_ROWS=4
+
+fail() {
+  echo "smoke: $*" >&2
+  exit 1
+}
+
+require() {
+  local name
+  for name in "$@"; do
+    [ -n "${!name:-}" ] || fail "missing environment variable ${name}"
+  done
+}
+
+# Appends name=value to the step outputs when running in GitHub Actions.
+set_output() {
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then
+    echo "$1=$2" >> "${GITHUB_OUTPUT}"
+  fi
+}
+
+# Hides a secret in the GitHub Actions log.
+mask() {
+  if [ "${GITHUB_ACTIONS:-}" = "true" ]; then
+    echo "::add-mask::$1"
+  fi
+}
+
+# Runs a command until it succeeds, at most `attempts` times. Role assignments take minutes to reach the data
+# plane, so the first deploy often sees 403 for a while.
+retry() {
+  local attempts="$1" delay="$2"
+  shift 2
+  local attempt
+  for attempt in $(seq 1 "${attempts}"); do
+    if "$@"; then
+      return 0
+    fi
+    if [ "${attempt}" -lt "${attempts}" ]; then
+      echo "smoke: attempt ${attempt} of ${attempts} failed, retrying in ${delay}s" >&2
+      sleep "${delay}"
+    fi
+  done
+  return 1
+}
+
+validate_batch_id() {
+  [[ "${BATCH_ID}" =~ ^[a-z0-9-]{1,63}$ ]] || fail "invalid BATCH_ID '${BATCH_ID}': use 1 to 63 of a-z, 0-9 and -"
+}
+
+list_functions() {
+  local names
+  names="$(az functionapp function list --resource-group "${RESOURCE_GROUP}" --name "${FUNCTION_APP}" \
+    --query '[].name' --output tsv)"
+  [ -n "${names}" ] || return 1
+  echo "Deployed functions:"
+  echo "${names}" | sed 's/^/  /'
+}
+
+check_functions() {
+  require RESOURCE_GROUP FUNCTION_APP
+  retry 12 15 list_functions || fail "${FUNCTION_APP} lists no functions: the package did not load"
+}
+
+upload_blob() {
+  az storage blob upload --auth-mode login --only-show-errors --overwrite \
+    --account-name "${DATA_STORAGE_ACCOUNT}" --container-name input --name "$1" --file "$2" --output none
+}
+
+upload_batch() {
+  require DATA_STORAGE_ACCOUNT
+  validate_batch_id
+
+  local folder
+  folder="$(mktemp -d)"
+  printf 'region,amount\nnorth,10\nnorth,20\nsouth,5\nsouth,7\n' > "${folder}/data.csv"
+  printf '{"format":"csv","groupBy":["region"],"metrics":["amount"]}\n' > "${folder}/_manifest.json"
+
+  # The data first: the manifest's arrival is what starts the orchestration.
+  retry 10 30 upload_blob "${BATCH_ID}/data.csv" "${folder}/data.csv" || fail "upload of data.csv failed"
+  retry 3 10 upload_blob "${BATCH_ID}/_manifest.json" "${folder}/_manifest.json" || fail "upload of the manifest failed"
+  rm -rf "${folder}"
+  echo "Uploaded batch ${BATCH_ID} to ${DATA_STORAGE_ACCOUNT}/input"
+}
+
+# Prints "<http status> <body file>" for a GET request; a status of 000 means no response.
+http_get() {
+  local url="$1" body
+  shift
+  body="$(mktemp)"
+  local status
+  status="$(curl --silent --show-error --max-time 30 --output "${body}" --write-out '%{http_code}' "$@" "${url}" ||
+    true)"
+  echo "${status:-000} ${body}"
+}
+
+wait_for_run() {
+  require RESOURCE_GROUP FUNCTION_APP FUNCTION_HOSTNAME
+  validate_batch_id
+
+  local function_key
+  function_key="$(az functionapp keys list --resource-group "${RESOURCE_GROUP}" --name "${FUNCTION_APP}" \
+    --query functionKeys.default --output tsv)"
+  [ -n "${function_key}" ] || fail "no default function key on ${FUNCTION_APP}"
+  mask "${function_key}"
+
+  local batch_url="https://${FUNCTION_HOSTNAME}/api/batches/${BATCH_ID}"
+  local status_url="" runtime_status="" last_seen="no response"
+  local deadline=$((SECONDS + TIMEOUT_SECONDS))
+
+  while [ "${SECONDS}" -lt "${deadline}" ]; do
+    local response http_status body
+    if [ -z "${status_url}" ]; then
+      response="$(http_get "${batch_url}" --header "x-functions-key: ${function_key}")"
+    else
+      response="$(http_get "${status_url}")"
+    fi
+    http_status="${response%% *}"
+    body="${response#* }"
+
+    if [[ "${http_status}" =~ ^20[02]$ ]] && jq -e . "${body}" > /dev/null 2>&1; then
+      # The status URL carries the Durable extension's system key, so it is used but never printed.
+      if [ -z "${status_url}" ]; then
+        status_url="$(jq -r '.statusQueryGetUri // empty' "${body}")"
+        [ -z "${status_url}" ] || mask "${status_url}"
+      fi
+      runtime_status="$(jq -r '.runtimeStatus // empty' "${body}")"
+      last_seen="HTTP ${http_status}, runtimeStatus ${runtime_status:-not reported}"
+      echo "${last_seen}; customStatus $(jq -c '.customStatus // null' "${body}")"
+    else
+      # 404 until the Event Grid event has reached the queue and the starter has run.
+      last_seen="HTTP ${http_status}"
+      echo "${last_seen}: the run has not started yet"
+    fi
+
+    case "${runtime_status}" in
+      Completed)
+        rm -f "${body}"
+        set_output runtime-status "${runtime_status}"
+        echo "Orchestration for ${BATCH_ID} completed"
+        return 0
+        ;;
+      Failed | Terminated | Canceled)
+        echo "Final status:" >&2
+        jq 'del(.statusQueryGetUri, .sendEventPostUri, .terminatePostUri, .purgeHistoryDeleteUri,
+          .restartPostUri, .suspendPostUri, .resumePostUri)' "${body}" >&2 || true
+        rm -f "${body}"
+        set_output runtime-status "${runtime_status}"
+        fail "orchestration for ${BATCH_ID} ended ${runtime_status}"
+        ;;
+    esac
+    rm -f "${body}"
+    sleep "${POLL_SECONDS}"
+  done
+
+  set_output runtime-status "TimedOut"
+  fail "timed out after ${TIMEOUT_SECONDS}s waiting for batch ${BATCH_ID} (last: ${last_seen})"
+}
+
+verify_result() {
+  require DATA_STORAGE_ACCOUNT
+  validate_batch_id
+
+  local summary
+  summary="$(mktemp)"
+  retry 3 10 az storage blob download --auth-mode login --only-show-errors --output none \
+    --account-name "${DATA_STORAGE_ACCOUNT}" --container-name results --name "${BATCH_ID}/summary.json" \
+    --file "${summary}" || fail "results/${BATCH_ID}/summary.json could not be downloaded"
+
+  local rows groups
+  rows="$(jq -r '.input.rows // empty' "${summary}")"
+  groups="$(jq -r '.groups | length' "${summary}")"
+  echo "Summary: $(jq -c '{status, input, groups: (.groups | length)}' "${summary}")"
+  rm -f "${summary}"
+
+  set_output rows "${rows}"
+  [ "${rows}" = "${EXPECTED_ROWS}" ] || fail "summary.json counts ${rows:-no} rows, expected ${EXPECTED_ROWS}"
+  [ "${groups}" = "2" ] || fail "summary.json has ${groups} groups, expected 2 (north, south)"
+
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+    echo "Smoke batch \`${BATCH_ID}\`: ${rows} rows in ${groups} groups, summary written." >> "${GITHUB_STEP_SUMMARY}"
+  fi
+}
+
+case "${1:-}" in
+  functions) check_functions ;;
+  upload) upload_batch ;;
+  wait) wait_for_run ;;
+  verify) verify_result ;;
+  all)
+    upload_batch
+    wait_for_run
+    verify_result
+    ;;
+  *)
+    sed -n '2,18s/^# \{0,1\}//p' "$0" >&2
+    exit 2
+    ;;
+esac
