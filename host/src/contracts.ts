@@ -77,6 +77,8 @@ export interface HostHttpRequest {
 export interface HostHttpResponse {
   status: number;
   headers?: Record<string, string>;
+  /** `Set-Cookie` values, one per cookie, because `headers` holds one value per name. */
+  setCookies?: string[];
   body?: string | Buffer;
 }
 

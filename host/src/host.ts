@@ -1,0 +1,184 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { readHostJson, HostJsonSettings } from './config/host-json';
+import { AppSettings, mergeSettings, readLocalSettings } from './config/local-settings';
+import { ConfigurationError } from './config/errors';
+import type {
+  CreateDurableService,
+  DurableService,
+  FunctionInvoker,
+  HttpRouteHandler,
+  RegisteredFunction,
+} from './contracts';
+import { loadDurableFactory } from './durable-loader';
+import { createLogger } from './logger';
+import { startTriggers, StartedTriggers } from './triggers/start-triggers';
+import type { BlobEventRule } from './triggers/blob-event-rule';
+import { HostHttpServer } from './triggers/http-server';
+import { HttpFunctionRoutes } from './triggers/http-functions';
+import { AppWorker } from './worker/app-worker';
+import { WorkerFunctionInvoker } from './worker/function-invoker';
+
+export interface HostOptions {
+  /** Folder of the Function App: package.json, host.json, local.settings.json. */
+  appDir: string;
+  /** HTTP port; 0 picks a free port. @default 7071 */
+  port?: number;
+  /** HTTP listen address. @default '127.0.0.1' */
+  host?: string;
+  /** Folder for host state (task hub, blob event bookkeeping). @default '.data' */
+  dataDir?: string;
+  /** Origin of this host as clients see it. @default `http://127.0.0.1:<port>` */
+  publicUrl?: string;
+  /** Trust `X-Forwarded-Host` and `X-Forwarded-Proto`. @default false */
+  trustedProxy?: boolean;
+  /** Largest HTTP request body in bytes. @default 1048576 */
+  maxRequestBytes?: number;
+  /** Containers watched for new blobs, each publishing BlobCreated events to a queue. @default [] */
+  blobEvents?: BlobEventRule[];
+  /** Milliseconds between listings of a watched container. @default 1000 */
+  blobEventPollMs?: number;
+  /** App settings that win over local.settings.json and the environment. */
+  settings?: AppSettings;
+  /** Environment the settings are merged with. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** Durable engine factory. @default `createDurableService` of `./durable` when that module is built */
+  createDurableService?: CreateDurableService;
+  /** Extra HTTP handlers, asked after the durable API and the functions (for example a dashboard). */
+  httpHandlers?: HttpRouteHandler[];
+}
+
+export interface RunningHost {
+  /** Origin clients use, for example `http://127.0.0.1:7071`. */
+  url: string;
+  port: number;
+  invoker: FunctionInvoker;
+  functions: ReadonlyMap<string, RegisteredFunction>;
+  durable?: DurableService;
+  settings: AppSettings;
+  hostJson: HostJsonSettings;
+  logger: Logger;
+  /** Adds an HTTP handler after the existing ones. */
+  addHttpHandler(handler: HttpRouteHandler): void;
+  /** Stops triggers and the durable engine, runs appTerminate hooks and closes the server. */
+  stop(): Promise<void>;
+}
+
+/** Starts the host: settings, HTTP server, app worker, durable engine and triggers, then appStart hooks. */
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const logger = options.logger ?? createLogger();
+  const appDir = path.resolve(options.appDir);
+  if (!fs.existsSync(appDir) || !fs.statSync(appDir).isDirectory()) {
+    throw new ConfigurationError(`app folder ${appDir} not found: pass the Function App folder with --app`);
+  }
+  const dataDir = path.resolve(options.dataDir ?? '.data');
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  const settings = mergeSettings(readLocalSettings(appDir), options.env ?? process.env, options.settings);
+  const hostJson = readHostJson(appDir, settings);
+  const server = new HostHttpServer({ ...options, logger });
+  await server.listen();
+
+  const cleanup: (() => Promise<void>)[] = [];
+  try {
+    return await startParts(options, { appDir, dataDir, settings, hostJson, server, logger, cleanup });
+  } catch (error) {
+    await server.close();
+    await runCleanup(cleanup, logger);
+    throw error;
+  }
+}
+
+interface StartContext {
+  appDir: string;
+  dataDir: string;
+  settings: AppSettings;
+  hostJson: HostJsonSettings;
+  server: HostHttpServer;
+  logger: Logger;
+  /** Stop steps after the HTTP server has closed, run in reverse order. */
+  cleanup: (() => Promise<void>)[];
+}
+
+async function startParts(options: HostOptions, context: StartContext): Promise<RunningHost> {
+  const { server, logger, cleanup, settings, hostJson } = context;
+  const env = { ...settings, WEBSITE_HOSTNAME: new URL(server.publicUrl).host };
+  const worker = await AppWorker.start({ appDir: context.appDir, env, logger });
+  cleanup.push(() => worker.stop());
+  const invoker = new WorkerFunctionInvoker(worker);
+
+  const durable = createDurable(options, context, invoker);
+  if (durable) {
+    invoker.registerInputBinding('durableClient', durable.clientBinding);
+    invoker.registerInputBinding('orchestrationClient', durable.clientBinding);
+    server.addHandler(durable.http);
+  }
+  const durableTypes = new Set((durable?.triggerTypes ?? []).map((type) => type.toLowerCase()));
+  const functions = [...invoker.functions.values()].filter((fn) => !durableTypes.has(fn.trigger.type.toLowerCase()));
+  server.addHandler(new HttpFunctionRoutes(invoker, functions, hostJson.routePrefix, logger));
+  for (const handler of options.httpHandlers ?? []) server.addHandler(handler);
+
+  await worker.runAppStartHooks();
+  cleanup.push(() => worker.runAppTerminateHooks());
+  if (durable) {
+    await durable.start();
+    cleanup.push(() => durable.stop());
+  }
+  const triggers: StartedTriggers = await startTriggers({ ...context, invoker, functions, options });
+  cleanup.push(() => triggers.stop());
+  server.ready();
+  logger.info({ functions: invoker.functions.size, url: server.publicUrl }, 'host started');
+
+  return {
+    url: server.publicUrl,
+    port: server.port,
+    invoker,
+    functions: invoker.functions,
+    durable,
+    settings,
+    hostJson,
+    logger,
+    addHttpHandler: (handler) => server.addHandler(handler),
+    stop: once(async () => {
+      await server.close();
+      await runCleanup(cleanup, logger);
+    }),
+  };
+}
+
+function createDurable(
+  options: HostOptions,
+  context: StartContext,
+  invoker: FunctionInvoker,
+): DurableService | undefined {
+  const factory = options.createDurableService ?? loadDurableFactory();
+  if (!factory) {
+    context.logger.warn('durable engine not built: orchestration, activity and entity functions will not run');
+    return undefined;
+  }
+  return factory({
+    invoker,
+    dataDir: context.dataDir,
+    settings: context.hostJson.durableTask,
+    baseUrl: context.server.publicUrl,
+    logger: context.logger,
+  });
+}
+
+async function runCleanup(steps: (() => Promise<void>)[], logger: Logger): Promise<void> {
+  for (const step of [...steps].reverse()) {
+    try {
+      await step();
+    } catch (error) {
+      logger.error({ err: error }, 'host stop step failed');
+    }
+  }
+  logger.info('host stopped');
+}
+
+function once(action: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= action());
+}

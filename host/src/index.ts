@@ -1,0 +1,16 @@
+export * from './contracts';
+export { startHost } from './host';
+export type { HostOptions, RunningHost } from './host';
+export { createLogger } from './logger';
+export { ConfigurationError } from './config/errors';
+export { readHostJson } from './config/host-json';
+export type { HostJsonSettings, QueueOptions } from './config/host-json';
+export { readLocalSettings, mergeSettings } from './config/local-settings';
+export type { AppSettings } from './config/local-settings';
+export { parseBlobEventRule } from './triggers/blob-event-rule';
+export type { BlobEventRule } from './triggers/blob-event-rule';
+export type { BlobCreatedEvent } from './triggers/blob-created-event';
+export { PortInUseError } from './triggers/http-server';
+export { jsonError, jsonResponse } from './triggers/http-json';
+export { AppLoadError } from './worker/app-loader';
+export { FunctionNotFoundError } from './worker/invocation';

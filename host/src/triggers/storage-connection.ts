@@ -1,0 +1,22 @@
+import { ConfigurationError } from '../config/errors';
+import type { AppSettings } from '../config/local-settings';
+
+/** The connection the Functions host uses when a binding names none. */
+export const DEFAULT_CONNECTION = 'AzureWebJobsStorage';
+
+/**
+ * Resolves a binding's `connection` to a connection string the way the Functions host does: the setting of
+ * that name, else `AzureWebJobs<name>`. Identity-based connections (`<name>__accountName`, `__queueServiceUri`)
+ * need Azure credentials, which Azurite does not accept, so they are rejected with a clear message.
+ */
+export function resolveConnectionString(connection: unknown, settings: AppSettings, usedBy: string): string {
+  const name = typeof connection === 'string' && connection !== '' ? connection : DEFAULT_CONNECTION;
+  const value = settings[name] ?? settings[`AzureWebJobs${name}`];
+  if (value) return value;
+
+  const identityBased = Object.keys(settings).some((key) => key.startsWith(`${name}__`));
+  const hint = identityBased
+    ? `identity-based settings (${name}__...) are not supported locally; set ${name} to an Azurite connection string`
+    : `set ${name} in local.settings.json Values or the environment, for example to "UseDevelopmentStorage=true"`;
+  throw new ConfigurationError(`${usedBy} uses connection "${name}", which is not set: ${hint}`);
+}
