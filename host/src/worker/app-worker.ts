@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
@@ -46,7 +45,12 @@ export class AppWorker {
 
   /** Starts the worker thread and resolves once the app's entry files are loaded. */
   static start(options: AppWorkerOptions): Promise<AppWorker> {
-    const worker = new Worker(workerScript(), { workerData: { appDir: options.appDir }, env: options.env });
+    const entry = workerEntry();
+    const worker = new Worker(entry.script, {
+      eval: entry.eval,
+      workerData: { appDir: options.appDir },
+      env: options.env,
+    });
     return new Promise((resolve, reject) => {
       const onMessage = (message: WorkerToHost) => {
         if (message.type === 'log') logFromWorker(options.logger, message);
@@ -142,13 +146,22 @@ function toRegisteredFunction(metadata: FunctionMetadata): RegisteredFunction {
 }
 
 /**
- * Finds the compiled worker thread entry. Running from `dist/`, it sits next to this file; running from the
- * TypeScript sources (ts-jest), the compiled copy under `host/dist/` is used, so build the host first.
+ * Returns how to start the worker thread. Compiled, its entry sits next to this file. Run from the TypeScript
+ * sources (ts-jest), the thread compiles the sources with `typescript` as it requires them, so tests need no build.
  */
-function workerScript(): string {
-  const besideThisFile = path.join(__dirname, 'thread.js');
-  if (fs.existsSync(besideThisFile)) return besideThisFile;
-  const compiled = path.resolve(__dirname, '../../dist/worker/thread.js');
-  if (fs.existsSync(compiled)) return compiled;
-  throw new WorkerError(`${compiled} not found: build the host first with "npm run build -w host"`);
+function workerEntry(): { script: string; eval: boolean } {
+  if (!__filename.endsWith('.ts')) return { script: path.join(__dirname, 'thread.js'), eval: false };
+
+  const typescript = require.resolve('typescript', { paths: [__dirname] });
+  const bootstrap = `
+    const fs = require('node:fs');
+    const ts = require(${JSON.stringify(typescript)});
+    const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+    require.extensions['.ts'] = (module, filename) => {
+      const source = fs.readFileSync(filename, 'utf8');
+      module._compile(ts.transpileModule(source, { compilerOptions: options, fileName: filename }).outputText, filename);
+    };
+    require(${JSON.stringify(path.join(__dirname, 'thread.ts'))});
+  `;
+  return { script: bootstrap, eval: true };
 }
