@@ -4,11 +4,14 @@ import { LogEventName } from './names';
 export type LogFields = Record<string, string | number | boolean | undefined | null>;
 export type LogLevel = 'info' | 'warn' | 'error';
 
+/** The part of an InvocationContext that logging needs. */
+export type EventLogger = Pick<InvocationContext, LogLevel>;
+
 /**
  * Writes one structured line through the invocation context, so it reaches Application Insights as a trace with the
  * function's category: the constant event name, a space, then the fields as JSON.
  */
-export function logEvent(context: InvocationContext, level: LogLevel, event: LogEventName, fields: LogFields): void {
+export function logEvent(context: EventLogger, level: LogLevel, event: LogEventName, fields: LogFields): void {
   context[level](`${event} ${JSON.stringify(fields)}`);
 }
 

@@ -1,0 +1,119 @@
+import { InvalidInputError } from '../pipeline/errors';
+import { parseManifest } from '../pipeline/manifest';
+import { FailedBlob, Manifest } from '../pipeline/types';
+import { containerClient, readText } from '../storage/blobs';
+import { INPUT_CONTAINER, MANIFEST_BLOB_NAME, RESULTS_CONTAINER } from '../settings';
+import { LogEvent } from '../telemetry/names';
+import { EventLogger, logEvent } from '../telemetry/log';
+import { BatchError, ChunkRef, ListInput, ListOutput } from './contracts';
+import { readLatestRun } from './latest-run';
+import { manifestBlobName, normalizeEtag } from './manifest-blob';
+import { resultBlob } from './paths';
+import { readRunManifest, RunManifest, writeChunkFiles, writeRunManifest } from './run-files';
+
+/**
+ * Reads and validates the manifest, lists the batch's files (or, for a redrive, the files of the last
+ * `failed.jsonl`), writes the manifest and one file list per chunk to the work container and returns only counts
+ * and chunk ranges. Invalid input is returned as an error, so the orchestrator can still write a failed result.
+ */
+export async function listBatchFiles(input: ListInput, logger: EventLogger): Promise<ListOutput> {
+  const planned = input.mode === 'redrive' ? await planRedrive(input) : await planFullRun(input.batchId);
+  if ('error' in planned) {
+    logEvent(logger, 'warn', LogEvent.listRejected, { batchId: input.batchId, runId: input.runId, ...planned.error });
+    return { ok: false, error: planned.error };
+  }
+
+  const { run, files } = planned;
+  await writeRunManifest(input.batchId, input.runId, run);
+  const chunks = splitIntoChunks(files.length, run.manifest.chunkSize);
+  await Promise.all(
+    chunks.map((chunk) =>
+      writeChunkFiles(input.batchId, input.runId, chunk.index, {
+        start: chunk.start,
+        files: files.slice(chunk.start, chunk.start + chunk.count),
+      }),
+    ),
+  );
+
+  logEvent(logger, 'info', LogEvent.listCompleted, {
+    batchId: input.batchId,
+    runId: input.runId,
+    mode: input.mode,
+    total: run.total,
+    files: files.length,
+    chunks: chunks.length,
+  });
+  return {
+    ok: true,
+    total: run.total,
+    files: files.length,
+    chunkSize: run.manifest.chunkSize,
+    toleratedFailurePercentage: run.manifest.toleratedFailurePercentage,
+    chunks,
+  };
+}
+
+type Plan = { run: RunManifest; files: string[] } | { error: BatchError };
+
+async function planFullRun(batchId: string): Promise<Plan> {
+  const blob = await readText(INPUT_CONTAINER, manifestBlobName(batchId));
+  if (!blob) {
+    const message = `Manifest ${INPUT_CONTAINER}/${manifestBlobName(batchId)} not found: upload it after the batch files`;
+    return { error: { kind: 'manifest-not-found', message } };
+  }
+
+  let manifest: Manifest;
+  try {
+    manifest = parseManifest(blob.text);
+  } catch (error) {
+    if (error instanceof InvalidInputError) return { error: { kind: 'invalid-manifest', message: error.message } };
+    throw error;
+  }
+
+  const files = manifest.files ?? (await listInputBlobs(batchId));
+  if (manifest.maxItems !== undefined && files.length > manifest.maxItems) {
+    const message =
+      `Batch ${batchId} has ${files.length} files, more than the manifest's maxItems ${manifest.maxItems}: ` +
+      'raise maxItems or split the batch';
+    return { error: { kind: 'too-many-items', message } };
+  }
+  return { run: { manifest, manifestEtag: normalizeEtag(blob.etag), total: files.length }, files };
+}
+
+/** Blob names under `input/<batchId>/`, relative to that prefix, in listing order, without the manifest. */
+async function listInputBlobs(batchId: string): Promise<string[]> {
+  const container = await containerClient(INPUT_CONTAINER);
+  const prefix = `${batchId}/`;
+  const names: string[] = [];
+  for await (const blob of container.listBlobsFlat({ prefix })) {
+    const name = blob.name.slice(prefix.length);
+    if (name !== MANIFEST_BLOB_NAME) names.push(name);
+  }
+  return names;
+}
+
+async function planRedrive(input: ListInput): Promise<Plan> {
+  const latest = await readLatestRun(input.batchId);
+  const baseRunId = input.baseRunId ?? latest?.runId;
+  if (!baseRunId || (latest?.runId === baseRunId && !latest.mapped)) {
+    const message = `Batch ${input.batchId} has no previous run with results to redrive: start the batch first`;
+    return { error: { kind: 'no-previous-run', message } };
+  }
+
+  const base = await readRunManifest(input.batchId, baseRunId);
+  const failedText = await readText(RESULTS_CONTAINER, resultBlob.failed(input.batchId));
+  const files = (failedText?.text ?? '')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => (JSON.parse(line) as FailedBlob).blob);
+  return { run: { ...base, manifest: { ...base.manifest, files } }, files };
+}
+
+/** Splits `count` files into ranges of at most `chunkSize`; zero files give no chunk. */
+export function splitIntoChunks(count: number, chunkSize: number): ChunkRef[] {
+  const chunks: ChunkRef[] = [];
+  for (let start = 0; start < count; start += chunkSize) {
+    chunks.push({ index: chunks.length, start, count: Math.min(chunkSize, count - start) });
+  }
+  return chunks;
+}

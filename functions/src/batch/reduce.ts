@@ -1,0 +1,94 @@
+import { mergeAll } from '../pipeline/merge';
+import { FailedBlob, PartialAggregate } from '../pipeline/types';
+import { readJson, writeJson } from '../storage/blobs';
+import { WORK_CONTAINER } from '../settings';
+import { LogEvent } from '../telemetry/names';
+import { EventLogger, logEvent } from '../telemetry/log';
+import { ChunkInput, ReduceBatchInput, ReduceOutput } from './contracts';
+import { MapOutcome } from './map-blob';
+import { workBlob } from './paths';
+
+/** A reduced set of files: the merge of the successful files' partials and the failed files. */
+export interface ReducedPartial {
+  partial: PartialAggregate;
+  failures: FailedBlob[];
+}
+
+/** Work blobs read at the same time by one reduce activity. */
+const READ_CONCURRENCY = 16;
+
+async function readRequired<T>(name: string): Promise<T> {
+  const value = await readJson<T>(WORK_CONTAINER, name);
+  if (value === undefined) throw new Error(`Work blob ${WORK_CONTAINER}/${name} is missing`);
+  return value;
+}
+
+async function readAll<T>(names: string[]): Promise<T[]> {
+  const values: T[] = new Array(names.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < names.length; index = next++) values[index] = await readRequired<T>(names[index]);
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, names.length) }, worker));
+  return values;
+}
+
+function counters(reduced: ReducedPartial): ReduceOutput {
+  const { partial, failures } = reduced;
+  return {
+    files: partial.files + failures.length,
+    succeeded: partial.files,
+    failed: failures.length,
+    bytes: partial.bytes,
+    rows: partial.rows,
+    rejectedRows: partial.rejectedRows,
+  };
+}
+
+/** Merges the map outcomes of one chunk into the chunk's partial blob. */
+export async function reduceChunk(input: ChunkInput, logger: EventLogger): Promise<ReduceOutput> {
+  const { batchId, runId, chunk } = input;
+  const names = Array.from({ length: chunk.count }, (_, offset) =>
+    workBlob.mapOutcome(batchId, runId, chunk.start + offset),
+  );
+  const outcomes = await readAll<MapOutcome>(names);
+
+  const partials: PartialAggregate[] = [];
+  const failures: FailedBlob[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.ok) partials.push(outcome.partial);
+    else failures.push({ blob: outcome.blob, kind: outcome.error.kind, message: outcome.error.message });
+  }
+  const reduced: ReducedPartial = { partial: mergeAll(partials), failures };
+  await writeJson(WORK_CONTAINER, workBlob.chunkPartial(batchId, runId, chunk.index), reduced);
+
+  const output = counters(reduced);
+  logEvent(logger, 'info', LogEvent.reduceCompleted, { batchId, runId, chunk: chunk.index, ...output });
+  return output;
+}
+
+/**
+ * Merges the chunk partials of a run, and for a redrive the base run's merged partial, into the run's merged blob.
+ * The base run's failures are dropped: a redrive maps exactly those files again, so its own failures replace them.
+ */
+export async function reduceBatch(input: ReduceBatchInput, logger: EventLogger): Promise<ReduceOutput> {
+  const { batchId, runId } = input;
+  const names = Array.from({ length: input.chunkCount }, (_, index) => workBlob.chunkPartial(batchId, runId, index));
+  const chunks = await readAll<ReducedPartial>(names);
+  const base = input.baseRunId
+    ? await readRequired<ReducedPartial>(workBlob.merged(batchId, input.baseRunId))
+    : undefined;
+
+  const partials = chunks.map((chunk) => chunk.partial);
+  if (base) partials.unshift(base.partial);
+  const reduced: ReducedPartial = { partial: mergeAll(partials), failures: chunks.flatMap((chunk) => chunk.failures) };
+  await writeJson(WORK_CONTAINER, workBlob.merged(batchId, runId), reduced);
+
+  const output = counters(reduced);
+  logEvent(logger, 'info', LogEvent.reduceCompleted, { batchId, runId, chunks: input.chunkCount, ...output });
+  return output;
+}
+
+export async function readMerged(batchId: string, runId: string): Promise<ReducedPartial> {
+  return readRequired<ReducedPartial>(workBlob.merged(batchId, runId));
+}

@@ -1,0 +1,139 @@
+import { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { DurableClient } from 'durable-functions';
+import { buildBatchView } from '../batch/batch-view';
+import { FunctionName } from '../batch/function-names';
+import { readLatestRun } from '../batch/latest-run';
+import { currentManifestEtag } from '../batch/manifest-blob';
+import { batchInstanceId } from '../batch/paths';
+import { findStatus, isActive, purgeBatch, startBatchRun, StartRequest, terminateBatch } from '../batch/run-control';
+import { ConflictError, NotFoundError } from '../errors';
+import { validateBatchId } from '../pipeline/batch-id';
+import { LogEvent } from '../telemetry/names';
+import { logEvent } from '../telemetry/log';
+import { readJsonObjectBody } from '../http/request-body';
+import { errorResponse, json } from '../http/responses';
+
+type ApiHandler = (
+  request: HttpRequest,
+  client: DurableClient,
+  context: InvocationContext,
+) => Promise<HttpResponseInit>;
+
+/** Validates the route's batch id and turns the documented errors into 4xx JSON responses. */
+function withBatchId(handler: (batchId: string, ...rest: Parameters<ApiHandler>) => Promise<HttpResponseInit>) {
+  return async (request: HttpRequest, client: DurableClient, context: InvocationContext) => {
+    const raw = request.params.batchId;
+    try {
+      return await handler(validateBatchId(raw), request, client, context);
+    } catch (error) {
+      return errorResponse(error, context, raw);
+    }
+  };
+}
+
+async function startBatch(batchId: string, request: HttpRequest, client: DurableClient, context: InvocationContext) {
+  await readJsonObjectBody(request, []);
+  const manifestEtag = await currentManifestEtag(batchId);
+  if (manifestEtag === undefined) {
+    throw new NotFoundError(
+      `No manifest at input/${batchId}/_manifest.json: upload the batch files and the manifest first`,
+    );
+  }
+  return startRun(request, client, context, { batchId, mode: 'full', manifestEtag, skipSameEtag: false });
+}
+
+async function redriveBatch(batchId: string, request: HttpRequest, client: DurableClient, context: InvocationContext) {
+  await readJsonObjectBody(request, []);
+  const latest = await readLatestRun(batchId);
+  if (!latest || !latest.mapped) {
+    throw new NotFoundError(`Batch ${batchId} has no previous run with results to redrive: start it with POST first`);
+  }
+  if (latest.failed === 0) {
+    throw new ConflictError(`Batch ${batchId} has no failed files to redrive: its last run ${latest.runId} succeeded`);
+  }
+  const start: StartRequest = {
+    batchId,
+    mode: 'redrive',
+    manifestEtag: latest.manifestEtag,
+    baseRunId: latest.runId,
+    skipSameEtag: false,
+  };
+  return startRun(request, client, context, start);
+}
+
+async function startRun(request: HttpRequest, client: DurableClient, context: InvocationContext, start: StartRequest) {
+  const outcome = await startBatchRun(client, start);
+  if (!outcome.started) {
+    throw new ConflictError(
+      `Batch ${start.batchId} is ${outcome.runtimeStatus.toLowerCase()} as instance ${outcome.instanceId}: ` +
+        'wait for it to finish or terminate it with POST /api/batches/{batchId}/terminate',
+    );
+  }
+  logEvent(context, 'info', LogEvent.apiBatchCommand, {
+    command: start.mode === 'redrive' ? 'redrive' : 'start',
+    batchId: start.batchId,
+    instanceId: outcome.instanceId,
+    runId: outcome.runId,
+  });
+  return client.createCheckStatusResponse(request, outcome.instanceId);
+}
+
+async function getBatch(batchId: string, _request: HttpRequest, client: DurableClient) {
+  const status = await findStatus(client, batchInstanceId(batchId));
+  if (!status) throw new NotFoundError(`Batch ${batchId} has no run: start it with POST /api/batches/${batchId}`);
+  return json(200, await buildBatchView(client, batchId, status));
+}
+
+async function purge(batchId: string, _request: HttpRequest, client: DurableClient, context: InvocationContext) {
+  const instanceId = batchInstanceId(batchId);
+  const status = await findStatus(client, instanceId);
+  if (!status) throw new NotFoundError(`Batch ${batchId} has no run history to purge`);
+  if (isActive(status)) {
+    throw new ConflictError(`Batch ${batchId} is ${status.runtimeStatus.toLowerCase()}: terminate it before purging`);
+  }
+  const instancesDeleted = await purgeBatch(client, instanceId);
+  logEvent(context, 'info', LogEvent.apiBatchCommand, { command: 'purge', batchId, instanceId, instancesDeleted });
+  return json(200, { batchId, instanceId, instancesDeleted });
+}
+
+async function terminate(batchId: string, request: HttpRequest, client: DurableClient, context: InvocationContext) {
+  const body = await readJsonObjectBody(request, ['reason']);
+  const reason = typeof body.reason === 'string' && body.reason !== '' ? body.reason : 'terminated through the API';
+  const instanceId = batchInstanceId(batchId);
+  const status = await findStatus(client, instanceId);
+  if (!status) throw new NotFoundError(`Batch ${batchId} has no run to terminate`);
+  if (!isActive(status)) {
+    throw new ConflictError(`Batch ${batchId} is not running: its last run is ${status.runtimeStatus.toLowerCase()}`);
+  }
+  const terminated = await terminateBatch(client, instanceId, reason);
+  logEvent(context, 'info', LogEvent.apiBatchCommand, { command: 'terminate', batchId, instanceId, reason });
+  return json(202, { batchId, instanceId, terminated });
+}
+
+const byMethod: Record<string, ReturnType<typeof withBatchId>> = {
+  GET: withBatchId(getBatch),
+  POST: withBatchId(startBatch),
+  DELETE: withBatchId(purge),
+};
+
+df.app.client.http(FunctionName.batchesApi, {
+  route: 'batches/{batchId}',
+  methods: ['GET', 'POST', 'DELETE'],
+  authLevel: 'function',
+  handler: (request, client, context) => byMethod[request.method.toUpperCase()](request, client, context),
+});
+
+df.app.client.http(FunctionName.redriveApi, {
+  route: 'batches/{batchId}/redrive',
+  methods: ['POST'],
+  authLevel: 'function',
+  handler: withBatchId(redriveBatch),
+});
+
+df.app.client.http(FunctionName.terminateApi, {
+  route: 'batches/{batchId}/terminate',
+  methods: ['POST'],
+  authLevel: 'function',
+  handler: withBatchId(terminate),
+});
