@@ -8,9 +8,28 @@ import { FileFormatError } from './decode';
 import { MAX_RECORD_CHARS, readRowValues } from './row-values';
 import type { MapOptions } from './types';
 
-interface CsvRecord {
-  record: string[];
-  info: { lines: number };
+/** Line numbers of CSV records, counted from the fields so csv-parse need not copy its `info` per record. */
+class LineCounter {
+  private next = 1;
+
+  /** Returns the first line of `record` and advances past its last line and line break. */
+  advance(record: readonly string[]): number {
+    const first = this.next;
+    let breaks = 0;
+    for (const field of record) {
+      let at = field.indexOf('\n');
+      while (at >= 0) {
+        breaks += 1;
+        at = field.indexOf('\n', at + 1);
+      }
+    }
+    this.next = first + breaks + 1;
+    return first;
+  }
+}
+
+function isBlankLine(record: readonly string[]): boolean {
+  return record.length === 1 && record[0] === '';
 }
 
 /**
@@ -26,14 +45,12 @@ export async function mapCsv(
 ): Promise<void> {
   const parser = parse({
     bom: true,
-    info: true,
     relax_column_count: true,
-    skip_empty_lines: true,
     max_record_size: MAX_RECORD_CHARS,
   });
 
   try {
-    await pipeline(Readable.from(text), parser, async (records: AsyncIterable<CsvRecord>) => {
+    await pipeline(Readable.from(text), parser, async (records: AsyncIterable<string[]>) => {
       await consumeRecords(records, options, accumulator);
     });
   } catch (error) {
@@ -44,11 +61,16 @@ export async function mapCsv(
   }
 }
 
-async function consumeRecords(records: AsyncIterable<CsvRecord>, options: MapOptions, accumulator: Accumulator) {
+async function consumeRecords(records: AsyncIterable<string[]>, options: MapOptions, accumulator: Accumulator) {
+  const lines = new LineCounter();
   let columnIndex: Map<string, number> | undefined;
   let width = 0;
 
-  for await (const { record, info } of records) {
+  for await (const record of records) {
+    const line = lines.advance(record);
+    if (isBlankLine(record)) {
+      continue;
+    }
     if (!columnIndex) {
       columnIndex = indexHeader(record, options);
       width = record.length;
@@ -64,7 +86,7 @@ async function consumeRecords(records: AsyncIterable<CsvRecord>, options: MapOpt
     if (row.ok) {
       accumulator.addRow(row.key, options.metrics, row.values);
     } else {
-      accumulator.reject({ file: options.fileName, line: info.lines, reason: row.reason });
+      accumulator.reject({ file: options.fileName, line, reason: row.reason });
     }
   }
 }

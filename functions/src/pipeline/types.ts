@@ -43,7 +43,7 @@ export interface GroupPartial {
   metrics: Record<string, MetricPartial>;
 }
 
-/** One rejected row: the file, its 1-based line (the last line of a multi-line CSV record) and why. */
+/** One rejected row: the file, the 1-based line where the row starts, and why. */
 export interface RejectedRowSample {
   file: string;
   line: number;
