@@ -14,6 +14,7 @@ export function activityLabel(input: unknown): string {
       const value = input[key];
       if (typeof value === 'string' && value.length > 0) return truncate(value);
     }
+    if (typeof input.fileIndex === 'number') return `file #${input.fileIndex}`;
   }
   if (input === undefined || input === null) return '';
   return truncate(JSON.stringify(input));
@@ -31,15 +32,19 @@ export function activityRows(result: unknown): number {
 }
 
 /**
- * Returns the message of a typed error result, for example `{ error: { kind: 'parse', message: '...' } }`: an
- * activity that completed but reports that its input was unusable.
+ * Returns the message of a typed error result: an activity that completed but reports its input as unusable,
+ * either as `{ ok: false, kind, message }` or as `{ error: { kind, message } }`.
  */
 export function typedErrorMessage(result: unknown): string | null {
   if (!isObject(result)) return null;
+  if (result.ok === false) return kindAndMessage(result);
+
   const error = result.error;
   if (typeof error === 'string' && error.length > 0) return error;
-  if (!isObject(error)) return null;
+  return isObject(error) ? kindAndMessage(error) : null;
+}
 
+function kindAndMessage(error: Record<string, unknown>): string {
   const message = typeof error.message === 'string' ? error.message : JSON.stringify(error);
   return typeof error.kind === 'string' ? `${error.kind}: ${message}` : message;
 }

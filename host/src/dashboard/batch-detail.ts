@@ -20,6 +20,8 @@ export interface ResultLink {
 
 export interface BatchDetail {
   batch: BatchSummary;
+  /** `status` of the orchestration output, such as `failed` for a batch above its tolerated failures. */
+  outcome: string | null;
   timeline: Timeline;
   throughput: Throughput;
   failures: Failure[];
@@ -44,6 +46,7 @@ export async function readBatchDetail(
 ): Promise<BatchDetail | undefined> {
   const instances = await source.listOrchestrations();
   const batch = groupBatches(instances).find((candidate) => candidate.instanceId === instanceId);
+  const output = instances.find((instance) => instance.instanceId === instanceId)?.output;
   if (!batch) return undefined;
 
   const family = new Set(familyOf(instanceId, instances));
@@ -63,11 +66,12 @@ export async function readBatchDetail(
 
   return {
     batch,
+    outcome: isObject(output) && typeof output.status === 'string' ? output.status : null,
     timeline,
     throughput: buildThroughput(activities, originMs ?? options.nowMs, timeline.spanMs),
     failures: failures.slice(0, options.maxFailures),
     failureCount: failures.length,
-    result: resultLink(batch, options.resultUrl),
+    result: resultLink(batch, output, options.resultUrl),
   };
 }
 
@@ -77,13 +81,18 @@ function failedBars(bars: readonly TimelineBar[]): Failure[] {
     .map((bar) => ({ label: bar.label, functionName: bar.functionName, reason: bar.failure as string }));
 }
 
-function resultLink(batch: BatchSummary, resultUrl: DetailOptions['resultUrl']): ResultLink | null {
+/** Links the summary blob named in the orchestration output (`result.container`, `result.summary`), if any. */
+function resultLink(batch: BatchSummary, output: unknown, resultUrl: DetailOptions['resultUrl']): ResultLink | null {
   const batchId = batchIdOf(batch.instanceId);
-  if (batchId === null) return null;
-  return {
-    blobPath: `results/${batchId}/summary.json`,
-    url: resultUrl && batch.finished ? resultUrl(batch.instanceId) : null,
-  };
+  const location = isObject(output) && isObject(output.result) ? output.result : {};
+  let blobPath: string | null = batchId === null ? null : `results/${batchId}/summary.json`;
+  if (typeof location.container === 'string' && typeof location.summary === 'string') {
+    blobPath = `${location.container}/${location.summary}`;
+  }
+  if (blobPath === null) return null;
+
+  const served = resultUrl !== undefined && batch.finished && batchId !== null;
+  return { blobPath, url: served ? resultUrl(batch.instanceId) : null };
 }
 
 function reasonOf(output: unknown): string {
