@@ -23,19 +23,25 @@ export interface BatchProgress {
   done?: number;
   failed?: number;
   total?: number;
+  chunks?: number;
   rows?: number;
-  [counter: string]: unknown;
 }
 
-/** Durable orchestration status JSON, as the management API returns it. */
-export interface OrchestrationStatus {
-  name?: string;
+/** What `GET /api/batches/{batchId}` returns: the orchestration status of the batch's latest run. */
+export interface BatchView {
+  batchId: string;
   instanceId: string;
+  /** Durable runtime status: Pending, Running, Completed, Failed, Terminated, ... */
   runtimeStatus: string;
-  customStatus: BatchProgress | null;
-  output: unknown;
+  runId?: string;
+  mode?: string;
   createdTime?: string;
   lastUpdatedTime?: string;
+  progress: BatchProgress | null;
+  /** `completed` or `failed` once the run ended; a Completed orchestration can report a failed batch. */
+  status?: string;
+  error?: unknown;
+  result?: { container: string; summary: string; csv: string; failed: string };
 }
 
 export interface ApiResponse {

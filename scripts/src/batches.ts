@@ -1,4 +1,4 @@
-import { ApiOptions, CheckStatusPayload, errorMessage, expectSuccess, OrchestrationStatus, requestJson } from './api';
+import { ApiOptions, CheckStatusPayload, errorMessage, expectSuccess, BatchView, requestJson } from './api';
 import { CliError } from './errors';
 
 /** Terminal Durable runtime statuses: a batch in one of these will not change without a redrive. */
@@ -26,8 +26,8 @@ export async function startBatch(options: ApiOptions, batchId: string): Promise<
   return response.body as CheckStatusPayload;
 }
 
-/** Reads the batch's orchestration status; undefined when the batch has not started (HTTP 404). */
-export async function getBatchStatus(options: ApiOptions, batchId: string): Promise<OrchestrationStatus | undefined> {
+/** Reads the batch's status; undefined when the batch has no run yet (HTTP 404). */
+export async function getBatchStatus(options: ApiOptions, batchId: string): Promise<BatchView | undefined> {
   const response = await requestJson(options, 'GET', batchUrl(options, batchId));
   if (response.status === 404) return undefined;
   if (response.status < 200 || response.status > 299) {
@@ -35,7 +35,7 @@ export async function getBatchStatus(options: ApiOptions, batchId: string): Prom
       `reading batch '${batchId}' failed with HTTP ${response.status}: ${errorMessage(response.body)}`,
     );
   }
-  const body = response.body as OrchestrationStatus | undefined;
+  const body = response.body as BatchView | undefined;
   if (!body || typeof body.runtimeStatus !== 'string') {
     throw new CliError(`reading batch '${batchId}' returned no runtimeStatus: is ${options.url} this Function App?`);
   }
@@ -43,7 +43,7 @@ export async function getBatchStatus(options: ApiOptions, batchId: string): Prom
 }
 
 /** Like getBatchStatus, but an unknown batch is an error. */
-export async function requireBatchStatus(options: ApiOptions, batchId: string): Promise<OrchestrationStatus> {
+export async function requireBatchStatus(options: ApiOptions, batchId: string): Promise<BatchView> {
   const status = await getBatchStatus(options, batchId);
   if (!status) throw notFound(options, batchId);
   return status;
@@ -55,25 +55,16 @@ export async function redriveBatch(options: ApiOptions, batchId: string): Promis
   return expectSuccess(options, 'POST', batchUrl(options, batchId, '/redrive'));
 }
 
-/** Terminates a running batch through the Durable management URL. */
+/** Terminates the batch's running orchestration (`POST /api/batches/{batchId}/terminate`). */
 export async function terminateBatch(options: ApiOptions, batchId: string, reason: string): Promise<void> {
-  const status = await requireBatchStatus(options, batchId);
-  const url = managementUrl(options, status.instanceId, `/terminate?reason=${encodeURIComponent(reason)}`);
-  const response = await requestJson(options, 'POST', url);
-  if (response.status === 410) throw new CliError(`batch '${batchId}' already ended as ${status.runtimeStatus}`);
-  if (response.status !== 202) {
-    throw new CliError(
-      `terminating batch '${batchId}' failed with HTTP ${response.status}: ${errorMessage(response.body)}`,
-    );
-  }
+  await requireBatchStatus(options, batchId);
+  await expectSuccess(options, 'POST', batchUrl(options, batchId, '/terminate'), { reason });
 }
 
-/** Deletes the batch's orchestration history through the Durable management URL. */
+/** Deletes the history of the batch's ended orchestration (`DELETE /api/batches/{batchId}`); input and results stay. */
 export async function purgeBatch(options: ApiOptions, batchId: string): Promise<number> {
-  const status = await requireBatchStatus(options, batchId);
-  const body = (await expectSuccess(options, 'DELETE', managementUrl(options, status.instanceId, ''))) as {
-    instancesDeleted?: number;
-  };
+  await requireBatchStatus(options, batchId);
+  const body = (await expectSuccess(options, 'DELETE', batchUrl(options, batchId))) as { instancesDeleted?: number };
   return body?.instancesDeleted ?? 0;
 }
 

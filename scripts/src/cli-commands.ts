@@ -7,10 +7,7 @@ import { loadManifest, ManifestFlags } from './manifest';
 import { formatBytes } from './report';
 import { downloadSummary } from './summary';
 import { listDataFiles, uploadBatch } from './upload';
-import { waitForBatch } from './wait';
-
-/** Exit codes of `wait` by final runtime status. */
-export const WAIT_EXIT_CODES: Record<string, number> = { Completed: 0, Failed: 1, Terminated: 2, Canceled: 2 };
+import { batchExitCode, describeOutcome, waitForBatch } from './wait';
 
 function print(value: unknown): void {
   process.stdout.write(typeof value === 'string' ? `${value}\n` : `${JSON.stringify(value, null, 2)}\n`);
@@ -48,8 +45,8 @@ export async function waitCommand(
     intervalMs: seconds(flags.interval, '--interval') ?? 1000,
     startTimeoutMs: seconds(flags.startTimeout, '--start-timeout') ?? 60_000,
   });
-  print(`batch ${batchId}: ${status.runtimeStatus}`);
-  return WAIT_EXIT_CODES[status.runtimeStatus] ?? 1;
+  print(`batch ${batchId} ${describeOutcome(status)}`);
+  return batchExitCode(status);
 }
 
 function seconds(value: string | undefined, flag: string): number | undefined {

@@ -52,7 +52,7 @@ program
 
 program
   .command('wait')
-  .description('follow a batch with a progress line; exit 0 Completed, 1 Failed, 2 Terminated, 3 timed out')
+  .description('follow a batch with a progress line; exit 0 completed, 1 failed, 2 terminated, 3 timed out')
   .argument('<id>', 'batch id')
   .option('--timeout <seconds>', 'give up after this many seconds')
   .option('--interval <seconds>', 'seconds between status requests', '1')

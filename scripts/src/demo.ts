@@ -12,7 +12,7 @@ import { findRunningStack, RunningStack, startStack } from './stack';
 import { openStorage, Storage } from './storage';
 import { downloadSummary, parseSummary } from './summary';
 import { uploadBatch } from './upload';
-import { waitForBatch } from './wait';
+import { batchExitCode, describeOutcome, waitForBatch } from './wait';
 
 interface DemoFlags extends StackFlags {
   days?: string;
@@ -73,9 +73,7 @@ async function main(flags: DemoFlags): Promise<number> {
     );
     const batchStarted = Date.now();
     const status = await waitForBatch(api, batchId);
-    if (status.runtimeStatus !== 'Completed') {
-      throw new CliError(`batch '${batchId}' ended as ${status.runtimeStatus}: ${JSON.stringify(status.output)}`);
-    }
+    if (batchExitCode(status) !== 0) throw new CliError(`batch '${batchId}' ${describeOutcome(status)}`);
     const text = await downloadSummary(storage, batchId);
     const summary = parseSummary(text, batchId);
     if (flags.out) await writeFile(flags.out, text);

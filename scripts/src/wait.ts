@@ -1,4 +1,4 @@
-import { ApiOptions, BatchProgress, OrchestrationStatus } from './api';
+import { ApiOptions, BatchProgress, BatchView } from './api';
 import { FINAL_STATUSES, getBatchStatus } from './batches';
 import { CliError } from './errors';
 
@@ -17,11 +17,7 @@ export interface WaitOptions {
 const PLAIN_LINE_INTERVAL_MS = 10_000;
 
 /** Polls the batch until it reaches a final status, drawing a progress line; returns the final status. */
-export async function waitForBatch(
-  api: ApiOptions,
-  batchId: string,
-  options: WaitOptions = {},
-): Promise<OrchestrationStatus> {
+export async function waitForBatch(api: ApiOptions, batchId: string, options: WaitOptions = {}): Promise<BatchView> {
   const started = Date.now();
   const stream = options.stream ?? process.stderr;
   const line = new ProgressLine(stream);
@@ -51,10 +47,10 @@ export async function waitForBatch(
 }
 
 /** One line: status, phase, files done and failed of the total, rows per second and elapsed time. */
-export function formatProgress(status: OrchestrationStatus | undefined, elapsedMs: number): string {
+export function formatProgress(status: BatchView | undefined, elapsedMs: number): string {
   const seconds = `${(elapsedMs / 1000).toFixed(1)} s`;
   if (!status) return `waiting for the batch to start | ${seconds}`;
-  const progress: BatchProgress = status.customStatus ?? {};
+  const progress: BatchProgress = status.progress ?? {};
   const parts = [status.runtimeStatus];
   if (progress.phase) parts.push(String(progress.phase));
   if (typeof progress.total === 'number') {
@@ -93,4 +89,25 @@ class ProgressLine {
   end(): void {
     if (this.drawn) this.stream.write('\n');
   }
+}
+
+/** Exit code for a batch that ended: 0 completed, 1 failed, 2 terminated or canceled. */
+export function batchExitCode(view: BatchView): number {
+  if (view.runtimeStatus === 'Terminated' || view.runtimeStatus === 'Canceled') return 2;
+  return view.runtimeStatus === 'Completed' && view.status !== 'failed' ? 0 : 1;
+}
+
+/** One line on how the batch ended, with the error the Function App reported. */
+export function describeOutcome(view: BatchView): string {
+  const batchStatus = view.status ? ` (batch ${view.status})` : '';
+  const error = view.error === undefined || view.error === null ? '' : `: ${oneLine(view.error)}`;
+  return `ended as ${view.runtimeStatus}${batchStatus}${error}`;
+}
+
+function oneLine(value: unknown): string {
+  if (typeof value === 'string') return value.split('\n')[0];
+  if (typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string') {
+    return (value as { message: string }).message.split('\n')[0];
+  }
+  return JSON.stringify(value);
 }

@@ -1,0 +1,103 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { azuriteConnectionString } from '../../scripts/src/azurite';
+import { builtScript, expectOneLineError, freePort, occupyPort, runScript } from './run-script';
+
+describe('CLI bad input', () => {
+  const cli = builtScript('cli');
+  let closedUrl: string;
+
+  beforeAll(async () => {
+    closedUrl = `http://127.0.0.1:${await freePort()}`;
+  });
+
+  it('rejects an invalid batch id', async () => {
+    const run = await runScript(cli, ['status', 'Bad_Batch', '--url', closedUrl]);
+    expectOneLineError(run, /invalid batch id 'Bad_Batch': use 1 to 63 characters/);
+  });
+
+  it('rejects a batch id longer than 63 characters', async () => {
+    const run = await runScript(cli, ['upload', '.', '--batch', 'a'.repeat(64)]);
+    expectOneLineError(run, /invalid batch id 'a{64}'/);
+  });
+
+  it('names the host that is not running', async () => {
+    const run = await runScript(cli, ['status', 'flights', '--url', closedUrl]);
+    expectOneLineError(run, new RegExp(`cannot reach the Function App at ${closedUrl}.*npm start`));
+  });
+
+  it('names the missing upload folder', async () => {
+    const missing = path.join(os.tmpdir(), 'fanout-no-such-folder');
+    const run = await runScript(cli, ['upload', missing, '--batch', 'b1']);
+    expectOneLineError(run, new RegExp(`folder '${missing}' not found`));
+  });
+
+  it('rejects an empty upload folder', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fanout-empty-'));
+    try {
+      const run = await runScript(cli, ['upload', dir, '--batch', 'b1']);
+      expectOneLineError(run, /has no data files/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects malformed event JSON', async () => {
+    const run = await runScript(cli, ['raise-event', 'b1', 'approval', '{approved:', '--url', closedUrl]);
+    expectOneLineError(run, /invalid JSON for event 'approval'/);
+  });
+
+  it('names unreachable storage for result', async () => {
+    const port = await freePort();
+    const connection = azuriteConnectionString(port, port, port);
+    const run = await runScript(cli, ['result', 'b1', '--connection-string', connection]);
+    expectOneLineError(run, new RegExp(`cannot reach storage at http://127.0.0.1:${port}/devstoreaccount1`));
+  });
+
+  it('reports a missing argument', async () => {
+    const run = await runScript(cli, ['status']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/missing required argument 'id'/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('start bad input', () => {
+  const start = builtScript('start');
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'fanout-start-'));
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('names the Azurite port in use', async () => {
+    const taken = await occupyPort();
+    try {
+      const args = ['--port', String(await freePort()), '--blob-port', String(taken.port), '--queue-port', '0'];
+      const run = await runScript(start, [...args, '--table-port', '0', '--data', dataDir]);
+      expectOneLineError(run, new RegExp(`port ${taken.port} is already in use.*--blob-port`));
+    } finally {
+      await taken.close();
+    }
+  });
+
+  it('names the API port in use', async () => {
+    const taken = await occupyPort();
+    try {
+      const run = await runScript(start, ['--port', String(taken.port), '--data', dataDir]);
+      expectOneLineError(run, new RegExp(`port ${taken.port} is already in use.*--port`));
+    } finally {
+      await taken.close();
+    }
+  });
+
+  it('rejects a port that is not a number', async () => {
+    const run = await runScript(start, ['--port', 'http', '--data', dataDir]);
+    expectOneLineError(run, /invalid --port 'http'/);
+  });
+});
