@@ -12,8 +12,7 @@ export interface LogRecord {
 }
 
 /** A pino logger that keeps every record in memory, for assertions on what the host logged. */
-export function captureLogs(): { logger: Logger; records: LogRecord[] } {
-  const records: LogRecord[] = [];
+export function captureLogs(records: LogRecord[] = []): { logger: Logger; records: LogRecord[] } {
   const logger = pino({ level: 'trace' }, { write: (line: string) => records.push(JSON.parse(line) as LogRecord) });
   return { logger, records };
 }

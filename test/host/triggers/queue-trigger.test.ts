@@ -1,0 +1,157 @@
+import { QueueServiceClient } from '@azure/storage-queue';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RunningAzurite } from '../../../scripts/src/azurite';
+import { RunningHost, startHost } from '../../../host/src/host';
+import { useAzurite } from '../../support/azurite';
+import { captureLogs, FIXTURE_APPS, LogRecord, tempDir, waitFor } from '../worker/host-fixtures';
+
+interface Received {
+  functionName?: string;
+  message: unknown;
+  dequeueCount?: number;
+  triggerMetadata?: Record<string, unknown>;
+}
+
+function readResults(file: string): Received[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Received);
+}
+
+const base64 = (text: string) => Buffer.from(text).toString('base64');
+
+describe('queue trigger', () => {
+  let azurite: RunningAzurite;
+  let queues: QueueServiceClient;
+  let dir: string;
+
+  beforeAll(async () => {
+    azurite = await useAzurite();
+    queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
+  });
+
+  afterAll(async () => {
+    await azurite.stop();
+  });
+
+  beforeEach(() => {
+    dir = tempDir('queue-trigger');
+  });
+
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function start(app: string, records: LogRecord[] = []): Promise<RunningHost> {
+    const capture = captureLogs(records);
+    const host = await startHost({
+      appDir: path.join(FIXTURE_APPS, app),
+      port: 0,
+      dataDir: path.join(dir, 'data'),
+      settings: {
+        AzureWebJobsStorage: azurite.connectionString,
+        QueueStorage: azurite.connectionString,
+        ORDERS_QUEUE: 'orders',
+        RESULT_FILE: path.join(dir, 'results.jsonl'),
+      },
+      logger: capture.logger,
+    });
+    return host;
+  }
+
+  it('delivers a base64 message with its metadata and deletes it', async () => {
+    const host = await start('basic-queue');
+    try {
+      const queue = queues.getQueueClient('orders');
+      const sent = await queue.sendMessage(base64(JSON.stringify({ orderId: 17, item: 'book' })));
+
+      const [received] = await waitFor(() => {
+        const results = readResults(path.join(dir, 'results.jsonl'));
+        return results.length > 0 ? results : undefined;
+      });
+      expect(received.message).toEqual({ orderId: 17, item: 'book' });
+      expect(received.triggerMetadata?.id).toBe(sent.messageId);
+      expect(received.triggerMetadata?.dequeueCount).toBe(1);
+      expect(received.triggerMetadata?.insertionTime).toBe(sent.insertedOn.toISOString());
+      expect(received.triggerMetadata?.expirationTime).toBe(sent.expiresOn.toISOString());
+      expect(typeof received.triggerMetadata?.popReceipt).toBe('string');
+      expect(typeof received.triggerMetadata?.nextVisibleTime).toBe('string');
+
+      await waitFor(async () => ((await queue.getProperties()).approximateMessagesCount === 0 ? true : undefined));
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('retries a failing message and moves it to the poison queue after 5 attempts', async () => {
+    const host = await start('basic-queue');
+    try {
+      await queues.getQueueClient('rejected-orders').sendMessage(base64(JSON.stringify({ orderId: 99 })));
+      const poison = queues.getQueueClient('rejected-orders-poison');
+
+      const poisoned = await waitFor(async () => {
+        if (!(await poison.exists())) return undefined;
+        const peeked = await poison.peekMessages();
+        return peeked.peekedMessageItems.length > 0 ? peeked.peekedMessageItems : undefined;
+      }, 30000);
+      expect(poisoned).toHaveLength(1);
+      expect(JSON.parse(Buffer.from(poisoned[0].messageText, 'base64').toString())).toEqual({ orderId: 99 });
+
+      const attempts = readResults(path.join(dir, 'results.jsonl')).filter((r) => r.functionName === 'rejectOrder');
+      expect(attempts.map((attempt) => attempt.triggerMetadata?.dequeueCount)).toEqual([1, 2, 3, 4, 5]);
+      const original = await queues.getQueueClient('rejected-orders').peekMessages();
+      expect(original.peekedMessageItems).toHaveLength(0);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('fails a message that is not valid base64 until it reaches the poison queue', async () => {
+    const records: LogRecord[] = [];
+    const host = await start('basic-queue', records);
+    try {
+      await queues.getQueueClient('orders').sendMessage('not base64 at all!');
+      const poison = queues.getQueueClient('orders-poison');
+      await waitFor(
+        async () =>
+          (await poison.exists()) && (await poison.peekMessages()).peekedMessageItems.length > 0 ? true : undefined,
+        30000,
+      );
+
+      expect((await poison.peekMessages()).peekedMessageItems[0].messageText).toBe('not base64 at all!');
+      expect(readResults(path.join(dir, 'results.jsonl'))).toEqual([]);
+      const failure = records.find((record) => record.msg === 'queue function failed');
+      expect((failure?.err as { message: string }).message).toMatch(/^The message is not valid base64/);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('reads messages as stored when messageEncoding is none', async () => {
+    const host = await start('basic-queue-plain');
+    try {
+      await queues.getQueueClient('plain').sendMessage('{"plain":true}');
+      const [received] = await waitFor(() => {
+        const results = readResults(path.join(dir, 'results.jsonl'));
+        return results.length > 0 ? results : undefined;
+      });
+      expect(received.message).toEqual({ plain: true });
+      expect(received.dequeueCount).toBe(1);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('creates the queue a function listens on', async () => {
+    const host = await start('basic-queue-plain');
+    try {
+      expect(await queues.getQueueClient('plain').exists()).toBe(true);
+    } finally {
+      await host.stop();
+    }
+  });
+});
