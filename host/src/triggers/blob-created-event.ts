@@ -59,7 +59,7 @@ export function blobCreatedEvent(source: BlobCreatedSource): BlobCreatedEvent {
       api: 'PutBlob',
       clientRequestId: randomUUID(),
       requestId: randomUUID(),
-      eTag: properties.etag ?? '',
+      eTag: (properties.etag ?? '').replace(/^"|"$/g, ''),
       contentType: properties.contentType ?? 'application/octet-stream',
       contentLength: properties.contentLength ?? 0,
       blobType: properties.blobType ?? 'BlockBlob',
