@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, WriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { flightsParquetPath } from './flights-source';
 
 /** Bumped whenever the CSV layout changes, so caches written by an older layout are not reused. */
 const CSV_LAYOUT_VERSION = 1;
@@ -43,16 +44,11 @@ interface FlightRow {
   destination: string | null;
 }
 
-/** Path of the 3-million-row US flights sample shipped by the vega-datasets npm package. */
-export function flightsParquetPath(): string {
-  const entry = require.resolve('vega-datasets');
-  return path.join(path.dirname(entry), '..', 'data', 'flights-3m.parquet');
-}
-
 /**
  * Writes one CSV file per calendar day of the flights sample, reading the Parquet file one row
  * group at a time so memory stays bounded by a row group. The output folder is named after a hash
- * of the source bytes and the options, so a second call with the same input reuses it.
+ * of the source bytes and the options, so a second call with the same input reuses it. The folder
+ * holds only the CSV files, so it can be uploaded as a batch as it is.
  */
 export async function exportFlightsByDay(options: FlightExportOptions): Promise<FlightFiles> {
   const source = options.source ?? flightsParquetPath();
@@ -64,29 +60,37 @@ export async function exportFlightsByDay(options: FlightExportOptions): Promise<
     .slice(0, 16);
   const dir = path.join(options.cacheDir, key);
 
-  const cached = await readIndex(dir);
+  const indexFile = `${dir}.json`;
+  const cached = await readIndex(indexFile, dir);
   if (cached) return { dir, files: cached, cached: true };
 
   const partial = `${dir}.partial-${process.pid}`;
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });
   const files = await writeDays(toArrayBuffer(bytes), partial, options.days);
-  await writeFile(
-    path.join(partial, 'index.json'),
-    JSON.stringify(files.map(({ name, rows, bytes }) => ({ name, rows, bytes }))),
-  );
   await rm(dir, { recursive: true, force: true });
   await rename(partial, dir);
+  await writeFile(indexFile, JSON.stringify(files.map(({ name, rows, bytes }) => ({ name, rows, bytes }))));
   return { dir, files: files.map((file) => ({ ...file, path: path.join(dir, file.name) })), cached: false };
 }
 
-async function readIndex(dir: string): Promise<FlightDayFile[] | undefined> {
+/**
+ * Reads a finished export. The index is written after the folder is complete, so its presence marks a
+ * finished export; a file missing or changed since then makes the caller export again.
+ */
+async function readIndex(indexFile: string, dir: string): Promise<FlightDayFile[] | undefined> {
+  let index: Omit<FlightDayFile, 'path'>[];
   try {
-    const index = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8')) as Omit<FlightDayFile, 'path'>[];
-    return index.map((file) => ({ ...file, path: path.join(dir, file.name) }));
+    index = JSON.parse(await readFile(indexFile, 'utf8')) as Omit<FlightDayFile, 'path'>[];
   } catch {
     return undefined;
   }
+  const files = index.map((file) => ({ ...file, path: path.join(dir, file.name) }));
+  for (const file of files) {
+    const info = await stat(file.path).catch(() => undefined);
+    if (info?.size !== file.bytes) return undefined;
+  }
+  return files;
 }
 
 function toArrayBuffer(bytes: Buffer): ArrayBuffer {
