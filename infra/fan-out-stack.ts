@@ -12,6 +12,7 @@ import {
 } from './app-contract';
 import { EnvironmentConfig } from './config/environment-config';
 import { StateBackendSettings } from './config/state-backend';
+import { assertValidEnvironments } from './config/validation';
 import { AppIdentity } from './constructs/app-identity';
 import { buildAppSettings } from './constructs/app-settings';
 import { FlexFunctionApp } from './constructs/flex-function-app';
@@ -35,6 +36,7 @@ export interface FanOutStackProps {
 export class FanOutStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: FanOutStackProps) {
     super(scope, id);
+    assertValidEnvironments([props.environment]);
     const config = props.environment;
     const names = resourceNames(config);
     const tags = { environment: config.name, project: 'fan-out-fan-in' };

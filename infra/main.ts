@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import { assertValidEnvironments, InvalidConfigurationError } from './config/validation';
 import { readStateBackendSettings } from './config/state-backend';
+import { EnvironmentConfig } from './config/environment-config';
 import { ENVIRONMENTS } from './environments';
 import { FanOutStack } from './fan-out-stack';
 
@@ -10,15 +11,18 @@ export interface BuildAppOptions {
   readonly outdir?: string;
   /** Variables to read the state backend from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /** Environments to declare a stack for. @default ENVIRONMENTS */
+  readonly environments?: readonly EnvironmentConfig[];
 }
 
 /** Validates every environment and declares one stack per environment, named after it. */
 export function buildApp(options: BuildAppOptions = {}): App {
-  assertValidEnvironments(ENVIRONMENTS);
+  const environments = options.environments ?? ENVIRONMENTS;
+  assertValidEnvironments(environments);
   const stateBackend = readStateBackendSettings(options.env ?? process.env);
-  const app = new App({ outdir: options.outdir, skipValidation: false });
+  const app = new App({ outdir: options.outdir });
 
-  for (const environment of ENVIRONMENTS) {
+  for (const environment of environments) {
     new FanOutStack(app, environment.name, { environment, stateBackend });
   }
   return app;

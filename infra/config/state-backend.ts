@@ -28,7 +28,7 @@ function backendType(env: NodeJS.ProcessEnv, namesSet: number): string {
   }
   if (requested === 'local' && namesSet > 0) {
     throw new InvalidConfigurationError([
-      `TFSTATE_BACKEND is local but ${NAME_VARIABLES.filter((name) => env[name]).join(', ')} is set. ` +
+      `TFSTATE_BACKEND is local, but these state names are set: ${NAME_VARIABLES.filter((name) => env[name]).join(', ')}. ` +
         'Unset them, or set TFSTATE_BACKEND to azurerm.',
     ]);
   }

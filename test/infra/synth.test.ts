@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Testing } from 'cdktf';
+import { InvalidConfigurationError } from '../../infra/config/validation';
+import { ENVIRONMENTS } from '../../infra/environments';
+import { FanOutStack } from '../../infra/fan-out-stack';
+import { buildApp } from '../../infra/main';
+import { synthesizeEnvironment } from './support/synthesized-stack';
+
+const ROOT = path.resolve(__dirname, '../..');
+const [dev] = ENVIRONMENTS;
+
+/** Synthesizes every environment with local state into a new folder and returns the folder. */
+function synthesizeApp(): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fan-out-synth-'));
+  buildApp({ outdir, env: {} }).synth();
+  return outdir;
+}
+
+/** Every file under `folder`, by relative path, with its bytes. */
+function readTree(folder: string): Map<string, Buffer> {
+  const files = fs.readdirSync(folder, { recursive: true, encoding: 'utf8' }).sort();
+  return new Map(
+    files
+      .filter((file) => fs.statSync(path.join(folder, file)).isFile())
+      .map((file) => [file, fs.readFileSync(path.join(folder, file))]),
+  );
+}
+
+/** `unshare -n` runs a command in a new network namespace with no interface up, which needs root. */
+function networkIsolation(): string[] {
+  return spawnSync('unshare', ['-n', 'true']).status === 0 ? ['unshare', '-n'] : [];
+}
+
+describe('synthesis', () => {
+  const folders: string[] = [];
+  let first: Map<string, Buffer>;
+  let second: Map<string, Buffer>;
+
+  beforeAll(() => {
+    folders.push(synthesizeApp(), synthesizeApp());
+    [first, second] = folders.map(readTree);
+  });
+  afterAll(() => folders.forEach((folder) => fs.rmSync(folder, { recursive: true, force: true })));
+
+  it('writes byte-identical output for the same configuration', () => {
+    expect([...first.keys()]).toEqual(expect.arrayContaining(ENVIRONMENTS.map((e) => `stacks/${e.name}/cdk.tf.json`)));
+    expect([...second.keys()]).toEqual([...first.keys()]);
+    for (const [file, bytes] of first) {
+      expect({ file, equal: bytes.equals(second.get(file) as Buffer) }).toEqual({ file, equal: true });
+    }
+  });
+
+  // NOTE: on a machine where unshare is not allowed (not root), this runs with the network the machine has.
+  it('npm run synth writes the same stacks without network access', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fan-out-cli-'));
+    folders.push(outdir);
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TFSTATE_')));
+    const [command, ...args] = [...networkIsolation(), 'npm', 'run', 'synth', '--', '--output', outdir];
+
+    const result = spawnSync(command, args, { cwd: ROOT, env: { ...env, CHECKPOINT_DISABLE: '1' }, encoding: 'utf8' });
+
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
+    for (const environment of ENVIRONMENTS) {
+      const file = `stacks/${environment.name}/cdk.tf.json`;
+      expect(fs.readFileSync(path.join(outdir, file)).equals(first.get(file) as Buffer)).toBe(true);
+    }
+  });
+
+  it('keeps local state at the project root, relative to the stack folder', () => {
+    const { json } = synthesizeEnvironment(dev);
+    expect(json.terraform.backend).toEqual({ local: { path: `../../../terraform.${dev.name}.tfstate` } });
+  });
+
+  it('uses the azurerm backend with OIDC and Entra ID when configured', () => {
+    const stateBackend = {
+      resourceGroupName: 'rg-state',
+      storageAccountName: 'statestorage',
+      containerName: 'tfstate',
+      keyTemplate: 'fan-out/{stack}.tfstate',
+    };
+    const { json } = synthesizeEnvironment(dev, stateBackend);
+
+    expect(json.terraform.backend).toEqual({
+      azurerm: {
+        resource_group_name: 'rg-state',
+        storage_account_name: 'statestorage',
+        container_name: 'tfstate',
+        key: `fan-out/${dev.name}.tfstate`,
+        use_oidc: true,
+        use_azuread_auth: true,
+      },
+    });
+  });
+
+  it('leaves unset state names to terraform init', () => {
+    const { json } = synthesizeEnvironment(dev, { keyTemplate: '{stack}.tfstate' });
+    expect(json.terraform.backend).toEqual({
+      azurerm: { key: `${dev.name}.tfstate`, use_oidc: true, use_azuread_auth: true },
+    });
+  });
+
+  it('pins the azurerm provider that the bindings wrap, under its full source', () => {
+    const { json } = synthesizeEnvironment(dev);
+    expect(json.terraform.required_providers.azurerm).toEqual({ source: 'hashicorp/azurerm', version: '4.55.0' });
+    expect(json.terraform.required_version).toBe('>= 1.10.0');
+  });
+
+  it('rejects an invalid environment before declaring resources', () => {
+    const environment = { ...dev, maximumInstanceCount: 20 };
+    expect(() => new FanOutStack(Testing.app(), 'invalid', { environment })).toThrow(InvalidConfigurationError);
+    expect(() => new FanOutStack(Testing.app(), 'invalid', { environment })).toThrow(
+      'maximumInstanceCount 20 is invalid. Allowed: an integer from 40 to 1000.',
+    );
+  });
+
+  it('outputs the app, its hostname, the storage, the containers and the workbook', () => {
+    const { json } = synthesizeEnvironment(dev);
+    expect(Object.keys(json.output).sort()).toEqual([
+      'application_insights_name',
+      'blob_created_queue_name',
+      'data_storage_account_name',
+      'data_storage_containers',
+      'function_app_hostname',
+      'function_app_name',
+      'host_storage_account_name',
+      'host_storage_containers',
+      'identity_client_id',
+      'resource_group_name',
+      'task_hub_name',
+      'workbook_id',
+    ]);
+  });
+
+  it('outputs the hostname Azure assigns, not one built from the name', () => {
+    const { json } = synthesizeEnvironment(dev);
+    expect(json.output.function_app_hostname.value).toMatch(
+      /^\$\{azurerm_function_app_flex_consumption\.[^.]+\.default_hostname\}$/,
+    );
+  });
+});
