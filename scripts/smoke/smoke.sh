@@ -12,8 +12,9 @@
 #
 # Environment: RESOURCE_GROUP, FUNCTION_APP (functions, wait), FUNCTION_HOSTNAME (wait), DATA_STORAGE_ACCOUNT
 # (upload, verify), BATCH_ID (default smoke-<UTC time>; set it when running the commands one by one),
-# SMOKE_TIMEOUT_SECONDS (wait; default 600), SMOKE_POLL_SECONDS (default 10). In GitHub Actions, results also go
-# to $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY.
+# SMOKE_TIMEOUT_SECONDS (wait; default 600), SMOKE_POLL_SECONDS (default 10). For wait, FUNCTION_KEY replaces the
+# key lookup and FUNCTION_BASE_URL (default https://FUNCTION_HOSTNAME) the app's address. In GitHub Actions, results
+# also go to $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY.
 set -euo pipefail
 
 BATCH_ID="${BATCH_ID:-smoke-$(date -u +%Y%m%d%H%M%S)}"
@@ -115,24 +116,38 @@ http_get() {
   echo "${status:-000} ${body}"
 }
 
+# Prints the app's default function key, which routes with function-level authorization require.
+function_key() {
+  if [ -n "${FUNCTION_KEY:-}" ]; then
+    printf '%s' "${FUNCTION_KEY}"
+    return
+  fi
+  require RESOURCE_GROUP FUNCTION_APP
+  az functionapp keys list --resource-group "${RESOURCE_GROUP}" --name "${FUNCTION_APP}" \
+    --query functionKeys.default --output tsv
+}
+
 wait_for_run() {
-  require RESOURCE_GROUP FUNCTION_APP FUNCTION_HOSTNAME
   validate_batch_id
+  local base_url="${FUNCTION_BASE_URL:-}"
+  if [ -z "${base_url}" ]; then
+    require FUNCTION_HOSTNAME
+    base_url="https://${FUNCTION_HOSTNAME}"
+  fi
 
-  local function_key
-  function_key="$(az functionapp keys list --resource-group "${RESOURCE_GROUP}" --name "${FUNCTION_APP}" \
-    --query functionKeys.default --output tsv)"
-  [ -n "${function_key}" ] || fail "no default function key on ${FUNCTION_APP}"
-  mask "${function_key}"
+  local key
+  key="$(function_key)"
+  [ -n "${key}" ] || fail "no default function key on ${FUNCTION_APP:-the app}"
+  mask "${key}"
 
-  local batch_url="https://${FUNCTION_HOSTNAME}/api/batches/${BATCH_ID}"
+  local batch_url="${base_url}/api/batches/${BATCH_ID}"
   local status_url="" runtime_status="" last_seen="no response"
   local deadline=$((SECONDS + TIMEOUT_SECONDS))
 
   while [ "${SECONDS}" -lt "${deadline}" ]; do
     local response http_status body
     if [ -z "${status_url}" ]; then
-      response="$(http_get "${batch_url}" --header "x-functions-key: ${function_key}")"
+      response="$(http_get "${batch_url}" --header "x-functions-key: ${key}")"
     else
       response="$(http_get "${status_url}")"
     fi
@@ -214,7 +229,7 @@ case "${1:-}" in
     verify_result
     ;;
   *)
-    sed -n '2,18s/^# \{0,1\}//p' "$0" >&2
+    sed -n '2,19s/^# \{0,1\}//p' "$0" >&2
     exit 2
     ;;
 esac
