@@ -49,15 +49,24 @@ export async function mapCsv(
     max_record_size: MAX_RECORD_CHARS,
   });
 
+  // When the last stage throws, pipeline can reject with the AbortError of the source it tears down
+  // (Node 20), so the stage's own error is kept and preferred.
+  let consumerError: unknown;
   try {
     await pipeline(Readable.from(text), parser, async (records: AsyncIterable<string[]>) => {
-      await consumeRecords(records, options, accumulator);
+      try {
+        await consumeRecords(records, options, accumulator);
+      } catch (error) {
+        consumerError = error;
+        throw error;
+      }
     });
   } catch (error) {
-    if (error instanceof CsvError) {
-      throw new FileFormatError('parse', `Invalid CSV: ${error.message}`);
+    const cause = consumerError ?? error;
+    if (cause instanceof CsvError) {
+      throw new FileFormatError('parse', `Invalid CSV: ${cause.message}`);
     }
-    throw error;
+    throw cause;
   }
 }
 

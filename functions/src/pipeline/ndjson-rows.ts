@@ -12,35 +12,43 @@ type Cell = { ok: true; value: string | number } | { ok: false; reason: string }
  * over 1 MiB fails the file, because reading on would hold it all in memory.
  */
 export async function mapNdjson(text: AsyncIterable<string>, options: MapOptions, accumulator: Accumulator) {
-  let pending = '';
+  let pending: string[] = [];
+  let pendingLength = 0;
   let line = 0;
 
   for await (const chunk of text) {
-    pending += chunk;
     let start = 0;
-    let end = pending.indexOf('\n', start);
+    let end = chunk.indexOf('\n');
     while (end >= 0) {
+      pending.push(chunk.slice(start, end));
       line += 1;
-      mapLine(pending.slice(start, end), line, options, accumulator);
+      mapLine(pending.join(''), line, options, accumulator);
+      pending = [];
+      pendingLength = 0;
       start = end + 1;
-      end = pending.indexOf('\n', start);
+      end = chunk.indexOf('\n', start);
     }
-    pending = pending.slice(start);
 
-    if (pending.length > MAX_RECORD_CHARS) {
-      throw new FileFormatError(
-        'parse',
-        `Invalid NDJSON: line ${line + 1} is longer than ${MAX_RECORD_CHARS} characters.`,
-      );
+    if (start < chunk.length) {
+      pending.push(chunk.slice(start));
+      pendingLength += chunk.length - start;
+      checkLineLength(pendingLength, line + 1);
     }
   }
 
   if (pending.length > 0) {
-    mapLine(pending, line + 1, options, accumulator);
+    mapLine(pending.join(''), line + 1, options, accumulator);
+  }
+}
+
+function checkLineLength(length: number, line: number): void {
+  if (length > MAX_RECORD_CHARS) {
+    throw new FileFormatError('parse', `Invalid NDJSON: line ${line} is longer than ${MAX_RECORD_CHARS} characters.`);
   }
 }
 
 function mapLine(raw: string, line: number, options: MapOptions, accumulator: Accumulator): void {
+  checkLineLength(raw.length, line);
   const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   if (text.trim() === '') {
     return;
