@@ -6,7 +6,10 @@
 const LABEL_KEYS = ['blobName', 'blob', 'file', 'fileName', 'name', 'path'];
 const MAX_LABEL_LENGTH = 200;
 
-/** Returns a short text naming what an activity worked on, such as the blob name a map activity read. */
+/**
+ * Returns a short text naming what an activity worked on, such as the blob name a map activity read, or an empty
+ * string when its input names nothing the dashboard recognizes.
+ */
 export function activityLabel(input: unknown): string {
   if (typeof input === 'string') return truncate(input);
   if (isObject(input)) {
@@ -14,10 +17,10 @@ export function activityLabel(input: unknown): string {
       const value = input[key];
       if (typeof value === 'string' && value.length > 0) return truncate(value);
     }
-    if (typeof input.fileIndex === 'number') return `file #${input.fileIndex}`;
+    return typeof input.fileIndex === 'number' ? `file #${input.fileIndex}` : '';
   }
-  if (input === undefined || input === null) return '';
-  return truncate(JSON.stringify(input));
+  if (typeof input === 'number' || typeof input === 'boolean') return String(input);
+  return '';
 }
 
 /** Returns the number of rows an activity reports having read, or 0 when its result has none. */

@@ -1,5 +1,6 @@
 import { isObject } from './activity-fields';
 import { BatchSummary, batchIdOf, familyOf, groupBatches } from './batches';
+import { withLiveProgress } from './live-progress';
 import { DashboardSource } from './records';
 import { Throughput, buildThroughput } from './throughput';
 import { Timeline, TimelineBar, activityBars, buildTimeline } from './timeline';
@@ -65,7 +66,7 @@ export async function readBatchDetail(
   ];
 
   return {
-    batch,
+    batch: withLiveProgress(batch, activities),
     outcome: isObject(output) && typeof output.status === 'string' ? output.status : null,
     timeline,
     throughput: buildThroughput(activities, originMs ?? options.nowMs, timeline.spanMs),

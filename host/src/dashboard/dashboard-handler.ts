@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { HostHttpRequest, HostHttpResponse, HttpRouteHandler } from '../contracts';
 import { readBatchDetail } from './batch-detail';
-import { batchIdOf, groupBatches } from './batches';
+import { BatchSummary, batchIdOf, familyOf, groupBatches } from './batches';
+import { withLiveProgress } from './live-progress';
 import { DashboardSource } from './records';
 import { StaticAsset, loadAssets } from './static-assets';
 
@@ -56,8 +57,7 @@ async function serveApi(request: HostHttpRequest, options: DashboardOptions): Pr
   if (segments === undefined) return json(400, { error: `invalid percent-encoding in ${request.url.pathname}` });
 
   if (segments.length === 0) {
-    const batches = groupBatches(await options.source.listOrchestrations());
-    return json(200, { generatedAt: new Date().toISOString(), batches });
+    return json(200, { generatedAt: new Date().toISOString(), batches: await listBatches(options.source) });
   }
   if (segments.length === 1) {
     const detail = await readBatchDetail(options.source, segments[0], {
@@ -72,6 +72,16 @@ async function serveApi(request: HostHttpRequest, options: DashboardOptions): Pr
   }
   if (segments.length === 2 && segments[1] === 'result') return serveResult(segments[0], options);
   return json(404, { error: `no dashboard route matches ${request.url.pathname}` });
+}
+
+async function listBatches(source: DashboardSource): Promise<BatchSummary[]> {
+  const instances = await source.listOrchestrations();
+  const batches: BatchSummary[] = [];
+  for (const batch of groupBatches(instances)) {
+    const activities = batch.finished ? [] : await source.listActivities(familyOf(batch.instanceId, instances));
+    batches.push(withLiveProgress(batch, activities));
+  }
+  return batches;
 }
 
 async function serveResult(instanceId: string, options: DashboardOptions): Promise<HostHttpResponse> {

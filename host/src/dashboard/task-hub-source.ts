@@ -97,13 +97,13 @@ export class TaskHubSource implements DashboardSource {
       .prepare(
         `SELECT instance_id, json_extract(event, '$.TaskScheduledId') AS task_id, json_extract(event, '$.Result') AS result
          FROM history
-         WHERE instance_id IN (SELECT value FROM json_each(?1)) AND json_extract(event, '$.EventType') = ?2
+         WHERE instance_id IN (SELECT value FROM json_each(@ids)) AND json_extract(event, '$.EventType') = @eventType
          UNION ALL
          SELECT instance_id, json_extract(event, '$.TaskScheduledId'), json_extract(event, '$.Result')
          FROM messages
-         WHERE instance_id IN (SELECT value FROM json_each(?1)) AND json_extract(event, '$.EventType') = ?2`,
+         WHERE instance_id IN (SELECT value FROM json_each(@ids)) AND json_extract(event, '$.EventType') = @eventType`,
       )
-      .all(ids, TASK_COMPLETED) as { instance_id: string; task_id: number; result: string | null }[];
+      .all({ ids, eventType: TASK_COMPLETED }) as { instance_id: string; task_id: number; result: string | null }[];
     return new Map(rows.map((row) => [`${row.instance_id}\n${row.task_id}`, row.result]));
   }
 }

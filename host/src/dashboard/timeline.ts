@@ -75,7 +75,7 @@ function singleBar(activity: ActivityRecord, originMs: number): TimelineBar {
   const failed = activity.status === 'failed' || typedError !== null;
 
   return {
-    label: activityLabel(activity.input),
+    label: activityLabel(activity.input) || activity.name,
     functionName: activity.name,
     status: failed ? 'failed' : activity.status,
     scheduled: Date.parse(activity.scheduledTime) - originMs,

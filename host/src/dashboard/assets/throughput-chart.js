@@ -3,8 +3,8 @@ import { formatDuration, svg, tickStep } from './dom.js';
 const HEIGHT = 170;
 const TOP = 14;
 const BOTTOM = 22;
-const LEFT = 56;
-const RIGHT = 64;
+const LEFT = 72;
+const RIGHT = 90;
 
 /** Draws files per second as bars and rows per second as a line, each against its own axis, per time bucket. */
 export function renderThroughput(container, throughput) {
@@ -25,7 +25,7 @@ export function renderThroughput(container, throughput) {
     svg('text', { x: LEFT - 6, y: TOP + 4, 'text-anchor': 'end' }, `${round(maxFiles)} files/s`),
   );
   if (throughput.rows > 0) {
-    axis.append(svg('text', { x: LEFT + plotWidth + 6, y: TOP + 4 }, `${round(maxRows)} rows/s`));
+    axis.append(svg('text', { x: width - 4, y: TOP + 4, 'text-anchor': 'end' }, `${round(maxRows)} rows/s`));
   }
   const step = tickStep(buckets.length * throughput.bucketMs, 8);
   for (let ms = 0; ms <= buckets.length * throughput.bucketMs; ms += step) {

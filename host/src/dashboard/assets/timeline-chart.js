@@ -87,7 +87,7 @@ function timeAxis(span, scale, height) {
     const x = scale(ms);
     axis.append(
       svg('line', { x1: x, x2: x, y1: AXIS_HEIGHT - 6, y2: height }),
-      svg('text', { x, y: AXIS_HEIGHT - 9, 'text-anchor': 'middle' }, formatDuration(ms)),
+      svg('text', { x, y: AXIS_HEIGHT - 9, 'text-anchor': ms === 0 ? 'start' : 'middle' }, formatDuration(ms)),
     );
   }
   return axis;
@@ -96,7 +96,7 @@ function timeAxis(span, scale, height) {
 function legend() {
   const items = [
     ['waiting', 'waiting for a worker'],
-    ['completed', 'ran'],
+    ['completed', 'completed'],
     ['running', 'running'],
     ['failed', 'failed'],
   ];

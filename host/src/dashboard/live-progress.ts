@@ -1,0 +1,56 @@
+import { typedErrorMessage } from './activity-fields';
+import { BatchSummary, InstanceSummary, Progress } from './batches';
+import { ActivityRecord } from './records';
+import { fanOutFunction } from './throughput';
+
+/**
+ * Raises the progress counters of a running batch and its sub-orchestrations to what the activity records show.
+ * An orchestrator can only update its custom status between episodes, and one waiting on `Task.all` stays at
+ * `done: 0` until the whole fan-out finishes; the completed fan-out activities are already in the task hub.
+ */
+export function withLiveProgress(batch: BatchSummary, activities: readonly ActivityRecord[]): BatchSummary {
+  if (batch.finished) return batch;
+  const fanOut = fanOutFunction(activities);
+  const mapped = activities.filter((activity) => activity.name === fanOut);
+
+  return {
+    ...withCounts(batch, mapped),
+    children: batch.children.map((child) =>
+      withCounts(
+        child,
+        mapped.filter((activity) => activity.instanceId === child.instanceId),
+      ),
+    ),
+  };
+}
+
+function withCounts<T extends InstanceSummary>(instance: T, mapped: readonly ActivityRecord[]): T {
+  if (instance.finished || instance.progress.total === null) return instance;
+  const counted = countOutcomes(mapped);
+  const done = Math.max(instance.progress.done, counted.done);
+  const failed = Math.max(instance.progress.failed, counted.failed);
+  return {
+    ...instance,
+    progress: { ...instance.progress, done, failed, percent: runningPercent(instance.progress, done + failed) },
+  };
+}
+
+/** Counts each fan-out item once, by its input, so retried attempts are not counted twice. */
+function countOutcomes(mapped: readonly ActivityRecord[]): { done: number; failed: number } {
+  const outcomes = new Map<string, boolean>();
+  for (const activity of mapped) {
+    if (activity.status !== 'completed') continue;
+    outcomes.set(
+      `${activity.instanceId}\n${JSON.stringify(activity.input)}`,
+      typedErrorMessage(activity.result) === null,
+    );
+  }
+  const done = [...outcomes.values()].filter(Boolean).length;
+  return { done, failed: outcomes.size - done };
+}
+
+/** A running instance shows at most 99%: its last steps (reduce, write the result) are still ahead. */
+function runningPercent(progress: Progress, finished: number): number | null {
+  if (progress.total === null || progress.total === 0) return progress.percent;
+  return Math.min(99, Math.floor((finished * 100) / progress.total));
+}
