@@ -17,6 +17,7 @@ import { startTriggers, StartedTriggers } from './triggers/start-triggers';
 import type { BlobEventRule } from './triggers/blob-event-rule';
 import { HostHttpServer } from './triggers/http-server';
 import { HttpFunctionRoutes } from './triggers/http-functions';
+import { resolveEntryFiles } from './worker/app-loader';
 import { AppWorker } from './worker/app-worker';
 import { WorkerFunctionInvoker } from './worker/function-invoker';
 
@@ -73,6 +74,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   if (!fs.existsSync(appDir) || !fs.statSync(appDir).isDirectory()) {
     throw new ConfigurationError(`app folder ${appDir} not found: pass the Function App folder with --app`);
   }
+  resolveEntryFiles(appDir);
   const dataDir = path.resolve(options.dataDir ?? '.data');
   fs.mkdirSync(dataDir, { recursive: true });
 

@@ -35,7 +35,7 @@ export function installCoreModule(state: WorkerState): void {
 /** Loads every entry file that package.json `main` matches, in path order. */
 export async function loadEntryFiles(appDir: string): Promise<string[]> {
   const packageJson = readPackageJson(appDir);
-  const files = findEntryFiles(appDir, packageJson.main);
+  const files = resolveEntryFiles(appDir);
   for (const file of files) {
     try {
       if (isEsModule(file, packageJson)) await importModule(pathToFileURL(file).href);
@@ -61,7 +61,9 @@ function readPackageJson(appDir: string): { main?: unknown; type?: unknown } {
   }
 }
 
-function findEntryFiles(appDir: string, main: unknown): string[] {
+/** Expands package.json `main` (a glob) relative to the app folder; no match is an error. */
+export function resolveEntryFiles(appDir: string): string[] {
+  const main = readPackageJson(appDir).main;
   if (typeof main !== 'string' || main.trim() === '') {
     throw new AppLoadError(
       `${path.join(appDir, 'package.json')} has no "main": set it to the entry files, for example "dist/src/functions/*.js"`,

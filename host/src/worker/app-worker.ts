@@ -11,6 +11,7 @@ import type {
   SerializedError,
   WorkerToHost,
 } from './protocol';
+import { typescriptBootstrap } from './typescript-bootstrap';
 import { logFromWorker } from './worker-log';
 
 export interface AppWorkerOptions {
@@ -151,17 +152,5 @@ function toRegisteredFunction(metadata: FunctionMetadata): RegisteredFunction {
  */
 function workerEntry(): { script: string; eval: boolean } {
   if (!__filename.endsWith('.ts')) return { script: path.join(__dirname, 'thread.js'), eval: false };
-
-  const typescript = require.resolve('typescript', { paths: [__dirname] });
-  const bootstrap = `
-    const fs = require('node:fs');
-    const ts = require(${JSON.stringify(typescript)});
-    const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
-    require.extensions['.ts'] = (module, filename) => {
-      const source = fs.readFileSync(filename, 'utf8');
-      module._compile(ts.transpileModule(source, { compilerOptions: options, fileName: filename }).outputText, filename);
-    };
-    require(${JSON.stringify(path.join(__dirname, 'thread.ts'))});
-  `;
-  return { script: bootstrap, eval: true };
+  return { script: typescriptBootstrap(path.join(__dirname, 'thread.ts')), eval: true };
 }

@@ -1,0 +1,3 @@
+export * from './rows';
+export * from './task-hub-store';
+export * from './queries';

@@ -1,0 +1,112 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { typescriptBootstrap } from '../../../host/src/worker/typescript-bootstrap';
+import { FIXTURE_APPS, tempDir, waitFor } from './host-fixtures';
+
+const CLI = path.resolve(__dirname, '../../../host/src/cli.ts');
+
+interface CliRun {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+/** Runs the CLI from its TypeScript sources in a child process, as `node host/dist/cli.js` runs it. */
+function runCli(args: string[]): CliRun {
+  const child = spawn(process.execPath, ['-e', typescriptBootstrap(CLI), 'cli', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exit };
+}
+
+describe('host CLI', () => {
+  let dataDir: string;
+
+  beforeEach(() => {
+    dataDir = tempDir('cli');
+  });
+
+  afterEach(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints the functions, serves them and stops on SIGTERM with exit code 0', async () => {
+    const run = runCli(['start', '--app', path.join(FIXTURE_APPS, 'basic-http'), '--port', '0', '--data', dataDir]);
+    try {
+      const url = await waitFor(() => /Host listening on (\S+)\./.exec(run.stdout())?.[1], 30000);
+      expect(run.stdout()).toContain(`hello: [GET,POST] ${url}/api/hello\n`);
+      expect(run.stdout()).toContain(`getItem: [GET] ${url}/api/items/{id:int}/{part?}\n`);
+      expect(run.stdout()).toContain(`shout: [PUT] ${url}/api/shout\n`);
+      expect(await (await fetch(`${url}/api/hello?name=cli`)).text()).toBe('Hello, cli!');
+
+      run.child.kill('SIGTERM');
+      expect(await run.exit).toBe(0);
+      const logLines = run.stderr().trim().split('\n');
+      expect(logLines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContain('host stopped');
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('reports an unset app setting in one line', async () => {
+    const run = runCli(['start', '--app', path.join(FIXTURE_APPS, 'basic-queue'), '--port', '0', '--data', dataDir]);
+    try {
+      expect(await run.exit).toBe(1);
+      expect(run.stderr().trim().split('\n').pop()).toBe(
+        'error: Function "processOrder" queueName refers to app setting %ORDERS_QUEUE%, which is not set: add it to local.settings.json Values or the environment',
+      );
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('names the port in use in one line and exits with 1', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const run = runCli([
+        'start',
+        '--app',
+        path.join(FIXTURE_APPS, 'basic-http'),
+        '--port',
+        String(port),
+        '--data',
+        dataDir,
+      ]);
+      expect(await run.exit).toBe(1);
+      expect(run.stderr()).toBe(
+        `error: port ${port} is already in use: stop the process using it or choose another port with --port\n`,
+      );
+      expect(run.stdout()).toBe('');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('rejects a missing app folder in one line', async () => {
+    const missing = path.join(dataDir, 'no-such-app');
+    const run = runCli(['start', '--app', missing, '--port', '0', '--data', dataDir]);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toBe(`error: app folder ${missing} not found: pass the Function App folder with --app\n`);
+  });
+
+  it('rejects a main glob that matches no file in one line', async () => {
+    const appDir = path.join(dataDir, 'app');
+    fs.mkdirSync(appDir);
+    fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ main: 'dist/*.js' }));
+    const run = runCli(['start', '--app', appDir, '--port', '0', '--data', dataDir]);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toBe(
+      `error: package.json "main" (dist/*.js) matches no file in ${appDir}: build the app first or fix "main"\n`,
+    );
+  });
+});
