@@ -1,0 +1,260 @@
+import { BlobServiceClient } from '@azure/storage-blob';
+import { BatchOutput, ListOutput, MapOutput, RunMode } from '../../functions/src/batch/contracts';
+import { readLatestRun } from '../../functions/src/batch/latest-run';
+import { listBatchFiles } from '../../functions/src/batch/list-files';
+import { mapBlob } from '../../functions/src/batch/map-blob';
+import { newRunId } from '../../functions/src/batch/run-control';
+import { reduceBatch, reduceChunk } from '../../functions/src/batch/reduce';
+import { writeBatchResult } from '../../functions/src/batch/write-result';
+import { EventLogger } from '../../functions/src/telemetry/log';
+import { RunningAzurite, startAzurite } from '../../scripts/src/azurite';
+import {
+  byteTotal,
+  csvFile,
+  expectedGroups,
+  expectGroups,
+  makeRows,
+  ndjsonFile,
+  readResult,
+  SALES_MANIFEST,
+  uploadBatch,
+} from './support/batch-data';
+
+/** Log lines written by the activities, kept for assertions. */
+const lines: string[] = [];
+const logger: EventLogger = {
+  info: (...args: unknown[]) => lines.push(args.join(' ')),
+  warn: (...args: unknown[]) => lines.push(args.join(' ')),
+  error: (...args: unknown[]) => lines.push(args.join(' ')),
+};
+
+interface ActivityRun {
+  listing: ListOutput;
+  maps: MapOutput[];
+  output: BatchOutput;
+}
+
+/** Calls the activities in the order the batch orchestrator does, without the Durable engine. */
+async function runActivities(batchId: string, mode: RunMode = 'full', baseRunId?: string): Promise<ActivityRun> {
+  const runId = newRunId();
+  const instanceId = `batch-${batchId}`;
+  const startedAt = new Date().toISOString();
+  const listing = await listBatchFiles({ batchId, runId, mode, baseRunId }, logger);
+  const common = { batchId, instanceId, runId, mode, startedAt, finishedAt: new Date().toISOString() };
+  if (!listing.ok) {
+    const output = await writeBatchResult(
+      { ...common, total: 0, toleratedFailurePercentage: 0, error: listing.error },
+      logger,
+    );
+    return { listing, maps: [], output };
+  }
+
+  const maps: MapOutput[] = [];
+  for (const chunk of listing.chunks) {
+    for (let offset = 0; offset < chunk.count; offset += 1) {
+      maps.push(await mapBlob({ batchId, runId, chunkIndex: chunk.index, fileIndex: chunk.start + offset }, logger));
+    }
+    await reduceChunk({ batchId, runId, chunk }, logger);
+  }
+  await reduceBatch({ batchId, runId, chunkCount: listing.chunks.length, baseRunId }, logger);
+  const tolerated = listing.toleratedFailurePercentage;
+  const output = await writeBatchResult(
+    { ...common, total: listing.total, toleratedFailurePercentage: tolerated },
+    logger,
+  );
+  return { listing, maps, output };
+}
+
+describe('batch activities on Azurite', () => {
+  let azurite: RunningAzurite;
+  let service: BlobServiceClient;
+
+  beforeAll(async () => {
+    azurite = await startAzurite();
+    process.env.DataStorage = azurite.connectionString;
+    service = BlobServiceClient.fromConnectionString(azurite.connectionString);
+  });
+
+  afterAll(async () => {
+    delete process.env.DataStorage;
+    await azurite.stop();
+  });
+
+  const summaryOf = async (batchId: string) => JSON.parse(await readResult(service, batchId, 'summary.json'));
+
+  it('summarize a CSV batch exactly', async () => {
+    const files = [
+      csvFile('a.csv', makeRows(1, 40)),
+      csvFile('b.csv', makeRows(2, 25)),
+      csvFile('c.csv', makeRows(3, 7)),
+    ];
+    await uploadBatch(service, 'csv-direct', files, SALES_MANIFEST);
+
+    const run = await runActivities('csv-direct');
+
+    const summary = await summaryOf('csv-direct');
+    expect(summary.status).toBe('completed');
+    expect(summary.input).toMatchObject({ blobs: 3, bytes: byteTotal(files), rows: 72, rejectedRows: 0 });
+    expect(summary.failedBlobs).toBe(0);
+    expectGroups(summary.groups, expectedGroups(files.flatMap((file) => file.rows)));
+    expect(run.output).toMatchObject({ status: 'completed', total: 3, succeeded: 3, failed: 0, rows: 72 });
+    expect(await readResult(service, 'csv-direct', 'failed.jsonl')).toBe('');
+  });
+
+  it('return a few hundred bytes per map call', async () => {
+    const files = [ndjsonFile('big.ndjson', makeRows(4, 3000))];
+    await uploadBatch(service, 'small-outputs', files, SALES_MANIFEST);
+
+    const run = await runActivities('small-outputs');
+
+    expect(run.maps).toHaveLength(1);
+    expect(JSON.stringify(run.maps[0]).length).toBeLessThan(300);
+    expect(JSON.stringify(run.listing).length).toBeLessThan(300);
+    expect((await summaryOf('small-outputs')).input.rows).toBe(3000);
+  });
+
+  it('split the file list into chunks', async () => {
+    const files = Array.from({ length: 7 }, (_, index) => csvFile(`f${index}.csv`, makeRows(10 + index, 5)));
+    await uploadBatch(service, 'chunked', files, { ...SALES_MANIFEST, chunkSize: 3 });
+
+    const run = await runActivities('chunked');
+
+    expect(run.listing).toMatchObject({
+      ok: true,
+      total: 7,
+      files: 7,
+      chunks: [
+        { index: 0, start: 0, count: 3 },
+        { index: 1, start: 3, count: 3 },
+        { index: 2, start: 6, count: 1 },
+      ],
+    });
+    expectGroups((await summaryOf('chunked')).groups, expectedGroups(files.flatMap((file) => file.rows)));
+  });
+
+  it('write an empty result for an empty batch', async () => {
+    await uploadBatch(service, 'empty-direct', [], SALES_MANIFEST);
+
+    const run = await runActivities('empty-direct');
+
+    const summary = await summaryOf('empty-direct');
+    expect(run.listing).toMatchObject({ ok: true, total: 0, chunks: [] });
+    expect(summary).toMatchObject({ status: 'completed', failedBlobs: 0, groups: [] });
+    expect(summary.input).toMatchObject({ blobs: 0, bytes: 0, rows: 0 });
+    expect(await readResult(service, 'empty-direct', 'summary.csv')).toBe(
+      'region,count,amount.count,amount.sum,amount.min,amount.max,amount.mean,amount.p50,amount.p95,amount.p99,' +
+        'qty.count,qty.sum,qty.min,qty.max,qty.mean,qty.p50,qty.p95,qty.p99\n',
+    );
+  });
+
+  it('fail the batch for an invalid manifest', async () => {
+    await uploadBatch(service, 'bad-manifest', [csvFile('a.csv', makeRows(1, 3))], { groupBy: 'region' });
+
+    const run = await runActivities('bad-manifest');
+
+    expect(run.listing).toMatchObject({ ok: false, error: { kind: 'invalid-manifest' } });
+    const summary = await summaryOf('bad-manifest');
+    expect(summary.status).toBe('failed');
+    expect(summary.error.message).toContain('Invalid manifest field "groupBy"');
+    expect(run.output.status).toBe('failed');
+  });
+
+  it('fail the batch above maxItems', async () => {
+    const files = [csvFile('a.csv', makeRows(1, 2)), csvFile('b.csv', makeRows(2, 2))];
+    await uploadBatch(service, 'too-many', files, { ...SALES_MANIFEST, maxItems: 1 });
+
+    const run = await runActivities('too-many');
+
+    expect(run.listing).toEqual({
+      ok: false,
+      error: {
+        kind: 'too-many-items',
+        message: "Batch too-many has 2 files, more than the manifest's maxItems 1: raise maxItems or split the batch",
+      },
+    });
+    expect((await summaryOf('too-many')).status).toBe('failed');
+  });
+
+  it('record bad files as typed failures', async () => {
+    const files = [
+      csvFile('good.csv', makeRows(1, 10)),
+      { name: 'no-amount.csv', content: 'region,price\neu,3\n', rows: [] },
+      { name: 'notes.txt', content: 'hello', rows: [] },
+    ];
+    await uploadBatch(service, 'bad-files', files, {
+      ...SALES_MANIFEST,
+      files: ['good.csv', 'no-amount.csv', 'notes.txt', 'gone.csv'],
+    });
+
+    const run = await runActivities('bad-files');
+
+    expect(run.maps.map((map) => (map.ok ? 'ok' : map.kind))).toEqual([
+      'ok',
+      'missing-column',
+      'unreadable',
+      'not-found',
+    ]);
+    const failed = (await readResult(service, 'bad-files', 'failed.jsonl'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(failed.map((line) => line.blob)).toEqual(['no-amount.csv', 'notes.txt', 'gone.csv']);
+    expect(failed[2].message).toBe(
+      "Blob input/bad-files/gone.csv not found: upload it or remove it from the manifest's files",
+    );
+    const summary = await summaryOf('bad-files');
+    expect(summary).toMatchObject({ status: 'failed', failedBlobs: 3, totalBlobs: 4, failedPercentage: 75 });
+    expectGroups(summary.groups, expectedGroups(files[0].rows));
+    expect(
+      lines.some(
+        (line) => line.startsWith('activity.map-file-failed {') && line.includes('"blob":"input/bad-files/gone.csv"'),
+      ),
+    ).toBe(true);
+  });
+
+  it('complete below the tolerated failure percentage', async () => {
+    const files = [
+      ...Array.from({ length: 4 }, (_, index) => csvFile(`ok${index}.csv`, makeRows(index, 5))),
+      { name: 'bad.csv', content: 'region\neu\n', rows: [] },
+    ];
+    await uploadBatch(service, 'tolerated', files, { ...SALES_MANIFEST, toleratedFailurePercentage: 20 });
+
+    const run = await runActivities('tolerated');
+
+    expect(run.output).toMatchObject({ status: 'completed', total: 5, succeeded: 4, failed: 1 });
+  });
+
+  it('redrive only the failed files and merge with the base run', async () => {
+    const good = [csvFile('a.csv', makeRows(1, 12)), csvFile('b.csv', makeRows(2, 9))];
+    const fixed = csvFile('c.csv', makeRows(3, 6));
+    await uploadBatch(
+      service,
+      'redrive-direct',
+      [...good, { name: 'c.csv', content: 'region,qty\neu,1\n', rows: [] }],
+      SALES_MANIFEST,
+    );
+    const first = await runActivities('redrive-direct');
+    expect(first.output).toMatchObject({ status: 'failed', failed: 1 });
+    const latest = await readLatestRun('redrive-direct');
+    expect(latest).toMatchObject({ runId: first.output.runId, failed: 1, mapped: true });
+
+    await service
+      .getContainerClient('input')
+      .getBlockBlobClient('redrive-direct/c.csv')
+      .upload(fixed.content, fixed.content.length);
+    const second = await runActivities('redrive-direct', 'redrive', latest?.runId);
+
+    expect(second.listing).toMatchObject({ ok: true, total: 3, files: 1 });
+    expect(second.maps).toEqual([expect.objectContaining({ ok: true, rows: 6 })]);
+    const summary = await summaryOf('redrive-direct');
+    expect(summary).toMatchObject({ status: 'completed', mode: 'redrive', failedBlobs: 0, totalBlobs: 3 });
+    expect(summary.input).toMatchObject({ blobs: 3, rows: 27, bytes: byteTotal([...good, fixed]) });
+    expectGroups(summary.groups, expectedGroups([...good, fixed].flatMap((file) => file.rows)));
+    expect(await readResult(service, 'redrive-direct', 'failed.jsonl')).toBe('');
+  });
+
+  it('refuse a redrive without a previous run', async () => {
+    const run = await runActivities('never-ran', 'redrive');
+    expect(run.listing).toMatchObject({ ok: false, error: { kind: 'no-previous-run' } });
+  });
+});
