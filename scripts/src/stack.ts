@@ -49,9 +49,8 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** Starts Azurite and the local Functions host on the Function App in `functions/`, wired to that Azurite. */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   await assertPortFree(options.ports.api, '--port');
-  const azurite = await startStorage(options);
+  const azurite = await startLocalStorage(options);
   try {
-    await ensureStorageResources(openStorage({ connectionString: azurite.connectionString }));
     const apiUrl = `http://127.0.0.1:${options.ports.api}`;
     const logFile = options.hostLog === 'inherit' ? undefined : path.join(options.dataDir, 'host.log');
     const host = spawnHost(options, azurite.connectionString, logFile);
@@ -72,7 +71,19 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   }
 }
 
-async function startStorage(options: StackOptions): Promise<RunningAzurite> {
+/** Starts Azurite and creates the containers and the queue the Function App needs. */
+export async function startLocalStorage(options: Omit<StackOptions, 'hostLog'>): Promise<RunningAzurite> {
+  const azurite = await startStorage(options);
+  try {
+    await ensureStorageResources(openStorage({ connectionString: azurite.connectionString }));
+    return azurite;
+  } catch (error) {
+    await azurite.stop();
+    throw error;
+  }
+}
+
+async function startStorage(options: Omit<StackOptions, 'hostLog'>): Promise<RunningAzurite> {
   const location = options.inMemory ? undefined : path.join(options.dataDir, 'azurite');
   if (location) await mkdir(location, { recursive: true });
   try {

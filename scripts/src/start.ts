@@ -2,40 +2,56 @@ import { Command } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import { runCommand } from './errors';
 import { addStackFlags, dataDir, StackFlags, stackPorts } from './stack-options';
-import { removeStackRecord, startStack, writeStackRecord } from './stack';
+import { removeStackRecord, startLocalStorage, startStack, writeStackRecord } from './stack';
+
+interface StartFlags extends StackFlags {
+  storageOnly?: boolean;
+}
 
 /** `npm start`: Azurite and the local host on the Function App, until Ctrl-C. */
-async function main(flags: StackFlags): Promise<void> {
+async function main(flags: StartFlags): Promise<void> {
   const dir = dataDir(flags);
   await mkdir(dir, { recursive: true });
-  const stack = await startStack({ dataDir: dir, ports: stackPorts(flags), hostLog: 'inherit' });
+  const ports = stackPorts(flags);
+  if (flags.storageOnly) {
+    const azurite = await startLocalStorage({ dataDir: dir, ports });
+    printLines([`Storage    ${azurite.connectionString}`, `Data       ${dir}`, '', 'Stop: Ctrl-C']);
+    await untilSignal();
+    await azurite.stop();
+    return;
+  }
+
+  const stack = await startStack({ dataDir: dir, ports, hostLog: 'inherit' });
   await writeStackRecord(dir, { apiUrl: stack.apiUrl, connectionString: stack.connectionString, pid: process.pid });
-
-  process.stdout.write(
-    [
-      '',
-      `API        ${stack.apiUrl}/api/batches/{batchId}`,
-      `Durable    ${stack.apiUrl}/runtime/webhooks/durabletask/instances`,
-      `Dashboard  ${stack.dashboardUrl}`,
-      `Storage    ${stack.connectionString}`,
-      `Data       ${dir}`,
-      '',
-      'Try: npm run demo   (in another terminal)        Stop: Ctrl-C',
-      '',
-    ].join('\n'),
-  );
-
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  printLines([
+    `API        ${stack.apiUrl}/api/batches/{batchId}`,
+    `Durable    ${stack.apiUrl}/runtime/webhooks/durabletask/instances`,
+    `Dashboard  ${stack.dashboardUrl}`,
+    `Storage    ${stack.connectionString}`,
+    `Data       ${dir}`,
+    '',
+    'Try: npm run demo   (in another terminal)        Stop: Ctrl-C',
+  ]);
+  await untilSignal();
   process.stdout.write('stopping the host and Azurite...\n');
   await stack.stop();
   await removeStackRecord(dir);
 }
 
+function printLines(lines: string[]): void {
+  process.stdout.write(['', ...lines, ''].join('\n') + '\n');
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
 const program = addStackFlags(new Command('start'))
   .description('Start Azurite and the local Functions host on the Function App in functions/')
-  .action((flags: StackFlags) => runCommand(() => main(flags)));
+  .option('--storage-only', 'start only Azurite, with the containers and queue the app needs (for Core Tools)')
+  .action((flags: StartFlags) => runCommand(() => main(flags)));
 
 program.parseAsync().catch(() => undefined);
