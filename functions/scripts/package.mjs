@@ -39,8 +39,8 @@ const deployed = {
 };
 fs.writeFileSync(path.join(outDir, 'package.json'), `${JSON.stringify(deployed, null, 2)}\n`);
 
-// npm passes workspace and lifecycle settings to scripts through npm_* variables; the install below must not
-// see them, or it would install into the workspace root instead of this folder.
+// npm passes workspace and lifecycle settings to scripts through npm_* variables. The install below must not see
+// them, because with them it would install into the workspace root instead of this folder.
 const env = Object.fromEntries(
   Object.entries(process.env).filter(
     ([name]) => !/^npm_(config_workspace|config_include_workspace|package_|lifecycle_)/i.test(name),

@@ -3,7 +3,7 @@ import { BatchInput, BatchOutput, ChunkInput, ProgressStatus } from './contracts
 import { resultLocation } from './paths';
 import { existingChunkStatuses, isActive } from './run-control';
 
-/** What `GET /api/batches/{batchId}` returns. */
+/** Response body of `GET /api/batches/{batchId}`. */
 export interface BatchView {
   batchId: string;
   instanceId: string;

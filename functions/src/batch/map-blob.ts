@@ -18,9 +18,9 @@ export type MapOutcome =
 const RETURNED_MESSAGE_BYTES = 256;
 
 /**
- * Maps one input blob: streams it from blob storage into the pipeline and writes the partial (or the file's error)
- * to the work container under a name derived from the file index, so a retried or repeated activity overwrites the
- * same blob. Storage failures other than a missing blob are thrown, so the orchestrator's retry policy applies.
+ * Maps one input blob: streams it from blob storage into the pipeline and writes the partial, or the file's error,
+ * to the work container. The blob name derives from the file index, so a retried activity overwrites the same blob.
+ * Storage failures other than a missing input blob are thrown, so the orchestrator's retry policy applies.
  */
 export async function mapBlob(input: MapInput, logger: EventLogger): Promise<MapOutput> {
   const { batchId, runId, fileIndex } = input;

@@ -31,9 +31,9 @@ const EMPTY_MANIFEST: Pick<Manifest, 'groupBy' | 'metrics' | 'quantiles'> = {
 };
 
 /**
- * Writes `results/<batchId>/failed.jsonl`, `summary.csv` and then `summary.json`, so a reader that sees the
- * summary sees the other two. Above `toleratedFailurePercentage` failed files, or when the run failed before
- * mapping, the status is `failed`; what succeeded is still written. Records the run for later redrives.
+ * Writes `results/<batchId>/failed.jsonl`, `summary.csv` and then `summary.json`, so once the summary exists the
+ * other two are complete. The status is `failed` above `toleratedFailurePercentage` failed files or when the run
+ * failed before mapping, and what succeeded is written either way. Records the run for later redrives.
  */
 export async function writeBatchResult(input: WriteResultInput, logger: EventLogger): Promise<BatchOutput> {
   const { batchId, runId } = input;
