@@ -28,7 +28,7 @@ export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
 
 export interface FanOutStackProps {
   readonly environment: EnvironmentConfig;
-  /** Remote state in Azure Storage. @default local state in `terraform.<stack>.tfstate` at the project root */
+  /** Remote state in Azure Storage. @default local state in `terraform.tfstate.d/<stack>.tfstate` at the project root */
   readonly stateBackend?: StateBackendSettings;
 }
 
@@ -136,8 +136,9 @@ function configureTerraform(stack: TerraformStack, stackName: string, backend: S
   stack.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
 
   if (backend === undefined) {
-    // Relative to the stack folder under cdktf.out, so the synthesized JSON does not depend on the machine.
-    new LocalBackend(stack, { path: `../../../terraform.${stackName}.tfstate` });
+    // Relative to the stack folder under cdktf.out, so the synthesized JSON does not depend on the machine, and
+    // outside cdktf.out, so a new synth never touches the state.
+    new LocalBackend(stack, { path: `../../../terraform.tfstate.d/${stackName}.tfstate` });
     return;
   }
   // A name left undefined drops out of the JSON, which makes it a partial configuration completed at init.

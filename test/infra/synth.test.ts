@@ -71,7 +71,7 @@ describe('synthesis', () => {
 
   it('keeps local state at the project root, relative to the stack folder', () => {
     const { json } = synthesizeEnvironment(dev);
-    expect(json.terraform.backend).toEqual({ local: { path: `../../../terraform.${dev.name}.tfstate` } });
+    expect(json.terraform.backend).toEqual({ local: { path: `../../../terraform.tfstate.d/${dev.name}.tfstate` } });
   });
 
   it('uses the azurerm backend with OIDC and Entra ID when configured', () => {
