@@ -27,7 +27,7 @@ export interface BatchProgress {
   rows?: number;
 }
 
-/** What `GET /api/batches/{batchId}` returns: the orchestration status of the batch's latest run. */
+/** Response body of `GET /api/batches/{batchId}`: the orchestration status of the batch's latest run. */
 export interface BatchView {
   batchId: string;
   instanceId: string;
@@ -95,7 +95,7 @@ function parseBody(text: string): unknown {
   }
 }
 
-/** The error message in a JSON error body (`{error: {message}}`, `{error}`, `{message}`), or the raw text. */
+/** Extracts the error message from a JSON error body (`{error: {message}}`, `{error}`, `{message}`), or the raw text. */
 export function errorMessage(body: unknown): string {
   if (typeof body === 'string') return body.split('\n')[0].slice(0, 300);
   if (typeof body !== 'object' || body === null) return 'no details in the response';

@@ -87,7 +87,7 @@ export async function raiseBatchEvent(
 }
 
 /**
- * A URL of the Durable HTTP API for one instance. On Azure these routes take the Durable extension's
+ * Builds a URL of the Durable HTTP API for one instance. On Azure these routes take the Durable extension's
  * system key as `code`; the function key given with --key is sent as well.
  */
 export function managementUrl(options: ApiOptions, instanceId: string, suffix: string): string {

@@ -22,7 +22,7 @@ export async function runCommand(body: () => Promise<number | void>): Promise<vo
   }
 }
 
-/** One line describing any thrown value; network and storage errors get their cause and code. */
+/** Describes any thrown value in one line, with the cause or code of network and storage errors. */
 export function describeError(error: unknown): string {
   if (error instanceof CliError) return error.message;
   if (!(error instanceof Error)) return String(error);

@@ -30,7 +30,7 @@ export interface FlightFiles {
 export interface FlightExportOptions {
   /** Parquet source; defaults to `flights-3m.parquet` from the vega-datasets package. */
   source?: string;
-  /** Folder that holds one sub-folder per content hash. */
+  /** Folder that contains one sub-folder per content hash. */
   cacheDir: string;
   /** Number of calendar days from the first flight; undefined takes every day. */
   days?: number;
@@ -76,7 +76,7 @@ export async function exportFlightsByDay(options: FlightExportOptions): Promise<
 
 /**
  * Reads a finished export. The index is written after the folder is complete, so its presence marks a
- * finished export; a file missing or changed since then makes the caller export again.
+ * finished export. A file that is missing or has changed size since then returns undefined.
  */
 async function readIndex(indexFile: string, dir: string): Promise<FlightDayFile[] | undefined> {
   let index: Omit<FlightDayFile, 'path'>[];
@@ -159,7 +159,7 @@ function startOfDay(time: number): number {
   return Math.floor(time / DAY_MS) * DAY_MS;
 }
 
-/** The Parquet timestamps carry no zone (`isAdjustedToUTC: false`), so they are written without one. */
+/** Formats one CSV line. The Parquet timestamps carry no zone (`isAdjustedToUTC: false`), so neither does the CSV. */
 function formatRow(row: FlightRow): string {
   const date = row.date.toISOString().slice(0, 16).replace('T', ' ');
   return `${date},${row.delay ?? ''},${row.distance ?? ''},${row.origin ?? ''},${row.destination ?? ''}\n`;

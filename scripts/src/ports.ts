@@ -30,7 +30,7 @@ export function parsePort(value: string | number | undefined, fallback: number, 
   return port;
 }
 
-/** True when an HTTP server answers at the URL within the timeout, whatever its status code. */
+/** Returns true when an HTTP server responds at the URL within the timeout, whatever its status code. */
 export async function isHttpServing(url: string, timeoutMs = 2000): Promise<boolean> {
   try {
     await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });

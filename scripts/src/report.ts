@@ -21,7 +21,7 @@ function keyText(group: GroupSummary): string {
   return Object.values(group.key).join('/');
 }
 
-/** A fixed-width table of the top groups: key, count, mean and the requested quantiles of the metric. */
+/** Formats a fixed-width table of the top groups: key, count, mean and the requested quantiles of the metric. */
 export function formatTopGroups(summary: BatchSummary, options: ReportOptions): string {
   const groups = rankGroups(summary, options.metric).slice(0, options.top ?? 15);
   const quantiles = quantileFields(groups, options.metric);
@@ -55,7 +55,7 @@ function formatNumber(value: number | null | undefined): string {
   return typeof value === 'number' ? value.toFixed(2) : '-';
 }
 
-/** A byte count in binary units, such as `92.3 MiB`. */
+/** Formats a byte count in binary units, such as `92.3 MiB`. */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;

@@ -22,9 +22,9 @@ export interface StackOptions {
   ports: StackPorts;
   /** Keep storage in memory instead of under `<dataDir>/azurite`. @default false */
   inMemory?: boolean;
-  /** Where the host's log lines go: the terminal, or a file under dataDir. @default 'file' */
+  /** Destination of the host's log lines: the terminal, or `host.log` under dataDir. @default 'file' */
   hostLog?: 'inherit' | 'file';
-  /** Milliseconds to wait for the host to answer HTTP. @default 60000 */
+  /** Milliseconds to wait for the host to respond to HTTP. @default 60000 */
   startTimeoutMs?: number;
 }
 
@@ -37,7 +37,7 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-/** What `npm start` leaves in `<dataDir>/stack.json` so other commands can find the running stack. */
+/** Record that `npm start` writes to `<dataDir>/stack.json` so other commands can find the running stack. */
 export interface StackRecord {
   apiUrl: string;
   connectionString: string;
@@ -156,7 +156,7 @@ async function waitForHost(host: ChildProcess, apiUrl: string, timeoutMs: number
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stopChild(host);
-  throw new CliError(`the local host did not answer at ${apiUrl} within ${timeoutMs / 1000} s${seeLog}`);
+  throw new CliError(`the local host did not respond at ${apiUrl} within ${timeoutMs / 1000} s${seeLog}`);
 }
 
 /** Stops a child process with SIGTERM, then SIGKILL after 10 s. */
@@ -184,14 +184,14 @@ export async function removeStackRecord(dataDir: string): Promise<void> {
   await rm(stackRecordPath(dataDir), { force: true });
 }
 
-/** The record of a stack started by `npm start`, if one exists and its API still answers. */
+/** Finds the stack that `npm start` recorded, if its API still responds; without a record, returns an empty one. */
 export async function findRunningStack(dataDir: string, apiUrl: string): Promise<StackRecord | undefined> {
   if (!(await isHttpServing(`${apiUrl}/`))) return undefined;
   try {
     const record = JSON.parse(await readFile(stackRecordPath(dataDir), 'utf8')) as StackRecord;
     if (record.apiUrl === apiUrl) return record;
   } catch {
-    // No record: the API answers but was not started by `npm start` here; the caller uses its own settings.
+    // No record: the API responds but was not started by `npm start` here, so the caller uses its own settings.
   }
   return { apiUrl, connectionString: '', pid: 0 };
 }

@@ -16,7 +16,7 @@ export interface StorageOptions {
 export interface Storage {
   blobs: BlobServiceClient;
   queues: QueueServiceClient;
-  /** Where the blobs live, for messages: the blob endpoint URL. */
+  /** Blob endpoint URL, used in error messages. */
   endpoint: string;
 }
 

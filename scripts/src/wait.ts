@@ -9,7 +9,7 @@ export interface WaitOptions {
   startTimeoutMs?: number;
   /** Milliseconds to wait in total; undefined waits until the batch ends. */
   timeoutMs?: number;
-  /** Where the progress line goes. @default process.stderr */
+  /** Stream for the progress line. @default process.stderr */
   stream?: NodeJS.WriteStream;
 }
 
@@ -46,7 +46,7 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
   }
 }
 
-/** One line: status, phase, files done and failed of the total, rows per second and elapsed time. */
+/** Formats the progress line: status, phase, files done and failed of the total, rows per second, elapsed time. */
 export function formatProgress(status: BatchView | undefined, elapsedMs: number): string {
   const seconds = `${(elapsedMs / 1000).toFixed(1)} s`;
   if (!status) return `waiting for the batch to start | ${seconds}`;
@@ -97,7 +97,7 @@ export function batchExitCode(view: BatchView): number {
   return view.runtimeStatus === 'Completed' && view.status !== 'failed' ? 0 : 1;
 }
 
-/** One line on how the batch ended, with the error the Function App reported. */
+/** Describes in one line how the batch ended, with the error the Function App reported. */
 export function describeOutcome(view: BatchView): string {
   const batchStatus = view.status ? ` (batch ${view.status})` : '';
   const error = view.error === undefined || view.error === null ? '' : `: ${oneLine(view.error)}`;

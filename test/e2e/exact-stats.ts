@@ -41,7 +41,7 @@ export function aggregateLines(text: string, metricNames: string[]): ExactGroups
   return groups;
 }
 
-/** The value at rank floor(q * (n - 1)) of the sorted values, the rank a DDSketch answers for. */
+/** Returns the value at rank floor(q * (n - 1)) of the sorted values, the rank a DDSketch query estimates. */
 export function exactQuantile(sorted: number[], quantile: number): number {
   return sorted[Math.floor(quantile * (sorted.length - 1))];
 }

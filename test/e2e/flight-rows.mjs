@@ -26,7 +26,7 @@ for (const group of metadata.row_groups) {
   });
   rowStart = rowEnd;
   cutoff ??= Math.floor(rows[0].date.getTime() / dayMs) * dayMs + Number(daysText) * dayMs;
-  const kept = rows.filter((row) => row.date.getTime() < cutoff);
-  for (const row of kept) out.push(`${row.origin},${row.delay},${row.distance}`);
+  const inRange = rows.filter((row) => row.date.getTime() < cutoff);
+  for (const row of inRange) out.push(`${row.origin},${row.delay},${row.distance}`);
 }
 process.stdout.write(`${out.join('\n')}\n`);

@@ -30,7 +30,7 @@ const QUANTILES: [string, number][] = [
   ['p99', 0.99],
 ];
 
-/** The one folder of daily CSV files the demo exported under its cache folder. */
+/** Returns the one folder of daily CSV files that the demo exported under its cache folder. */
 async function exportedFolder(cacheDir: string): Promise<string> {
   const entries = await readdir(cacheDir, { withFileTypes: true });
   const folders = entries.filter((entry) => entry.isDirectory() && !entry.name.includes('.partial'));

@@ -76,23 +76,23 @@ describe('start bad input', () => {
   });
 
   it('names the Azurite port in use', async () => {
-    const taken = await occupyPort();
+    const busy = await occupyPort();
     try {
-      const args = ['--port', String(await freePort()), '--blob-port', String(taken.port), '--queue-port', '0'];
+      const args = ['--port', String(await freePort()), '--blob-port', String(busy.port), '--queue-port', '0'];
       const run = await runScript(start, [...args, '--table-port', '0', '--data', dataDir]);
-      expectOneLineError(run, new RegExp(`port ${taken.port} is already in use.*--blob-port`));
+      expectOneLineError(run, new RegExp(`port ${busy.port} is already in use.*--blob-port`));
     } finally {
-      await taken.close();
+      await busy.close();
     }
   });
 
   it('names the API port in use', async () => {
-    const taken = await occupyPort();
+    const busy = await occupyPort();
     try {
-      const run = await runScript(start, ['--port', String(taken.port), '--data', dataDir]);
-      expectOneLineError(run, new RegExp(`port ${taken.port} is already in use.*--port`));
+      const run = await runScript(start, ['--port', String(busy.port), '--data', dataDir]);
+      expectOneLineError(run, new RegExp(`port ${busy.port} is already in use.*--port`));
     } finally {
-      await taken.close();
+      await busy.close();
     }
   });
 

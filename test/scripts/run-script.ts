@@ -43,7 +43,7 @@ export function runScript(
   });
 }
 
-/** A loopback port that nothing listens on at the moment of the call. */
+/** Returns a loopback port that nothing listens on at the moment of the call. */
 export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -52,7 +52,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** A server that holds a loopback port until closed. */
+/** Starts a server that keeps a loopback port busy until it is closed. */
 export async function occupyPort(): Promise<{ port: number; close(): Promise<void> }> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
