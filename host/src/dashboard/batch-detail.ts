@@ -6,7 +6,7 @@ import { Throughput, buildThroughput } from './throughput';
 import { Timeline, TimelineBar, activityBars, buildTimeline } from './timeline';
 
 export interface Failure {
-  /** What failed: a file name for a map activity, an instance id for an orchestration. */
+  /** Failed item: a file name for a map activity, an instance id for an orchestration. */
   label: string;
   functionName: string;
   reason: string;

@@ -4,9 +4,11 @@ import { OrchestrationRecord } from './records';
 export interface Progress {
   phase: string | null;
   total: number | null;
+  /** Items finished, failed ones included. */
   done: number;
+  /** Finished items that failed. */
   failed: number;
-  /** Share of items finished, done or failed, from 0 to 100; 100 once the instance completed. */
+  /** Share of items finished, from 0 to 100; 100 once the instance completed. */
   percent: number | null;
 }
 
@@ -82,7 +84,10 @@ function summarize(instance: OrchestrationRecord): InstanceSummary {
   };
 }
 
-/** Reads `{ phase, total, done, failed }` counters from the custom status, as the batch orchestrator sets them. */
+/**
+ * Reads `{ phase, total, done, failed }` counters from the custom status, as the batch orchestrator sets them:
+ * `done` counts every finished file and `failed` the finished files that failed.
+ */
 function progressOf(instance: OrchestrationRecord): Progress {
   const status = isObject(instance.customStatus) ? instance.customStatus : {};
   const total = countAt(status.total);
@@ -92,7 +97,7 @@ function progressOf(instance: OrchestrationRecord): Progress {
 
   let percent: number | null = null;
   if (completed) percent = 100;
-  else if (total !== null && total > 0) percent = Math.min(100, Math.floor(((done + failed) * 100) / total));
+  else if (total !== null && total > 0) percent = Math.min(100, Math.floor((done * 100) / total));
   else if (total === 0) percent = 0;
 
   return { phase: typeof status.phase === 'string' ? status.phase : null, total, done, failed, percent };

@@ -10,16 +10,16 @@ export interface DashboardOptions {
   source: DashboardSource;
   /** Reads `results/<batchId>/summary.json` from the data storage account; omitted, the page shows the blob path only. */
   readResult?: (batchId: string) => Promise<Buffer | undefined>;
-  /** Timeline rows at most; more activities than this share rows. @default 600 */
+  /** Maximum number of timeline rows; more activities than this share rows. @default 600 */
   maxBars?: number;
-  /** Failures listed per batch at most. @default 200 */
+  /** Maximum number of failures listed per batch. @default 200 */
   maxFailures?: number;
   logger?: Logger;
 }
 
 const API_PREFIX = '/dashboard/api/batches';
 
-/** Scripts, styles and data come from this origin only, so a file name can never run as code even if unescaped. */
+/** Blocks inline scripts, inline event handlers and other origins: a second defence behind escaping every value. */
 const PAGE_HEADERS = {
   'content-security-policy':
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",

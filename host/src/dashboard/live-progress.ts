@@ -31,7 +31,7 @@ function withCounts<T extends InstanceSummary>(instance: T, mapped: readonly Act
   const failed = Math.max(instance.progress.failed, counted.failed);
   return {
     ...instance,
-    progress: { ...instance.progress, done, failed, percent: runningPercent(instance.progress, done + failed) },
+    progress: { ...instance.progress, done, failed, percent: runningPercent(instance.progress, done) },
   };
 }
 
@@ -45,11 +45,11 @@ function countOutcomes(mapped: readonly ActivityRecord[]): { done: number; faile
       typedErrorMessage(activity.result) === null,
     );
   }
-  const done = [...outcomes.values()].filter(Boolean).length;
-  return { done, failed: outcomes.size - done };
+  const succeeded = [...outcomes.values()].filter(Boolean).length;
+  return { done: outcomes.size, failed: outcomes.size - succeeded };
 }
 
-/** A running instance shows at most 99%: its last steps (reduce, write the result) are still ahead. */
+/** Computes the percent of a running instance, at most 99 because its last steps (reduce, write the result) are still ahead. */
 function runningPercent(progress: Progress, finished: number): number | null {
   if (progress.total === null || progress.total === 0) return progress.percent;
   return Math.min(99, Math.floor((finished * 100) / progress.total));

@@ -10,7 +10,7 @@ export interface TimelineBar {
   scheduled: number;
   started: number | null;
   completed: number | null;
-  /** Activity attempts this row stands for. */
+  /** Number of activity attempts in this row. */
   count: number;
   /** Attempts in this row that threw or returned a typed error. */
   failed: number;
@@ -24,9 +24,9 @@ export interface Timeline {
   /** Milliseconds from the origin to the last completion, or to now while activities still run. */
   spanMs: number;
   activityCount: number;
-  /** Activity attempts running at the same time, at most. */
+  /** Maximum number of activity attempts running at the same time. */
   maxConcurrency: number;
-  /** True when rows stand for several attempts because there are more attempts than `maxBars`. */
+  /** True when rows contain several attempts because there are more attempts than `maxBars`. */
   aggregated: boolean;
   bars: TimelineBar[];
 }
@@ -106,7 +106,7 @@ function mergeBars(group: TimelineBar[]): TimelineBar {
   return {
     label: `${first.label} … ${last.label}`,
     functionName: names.size === 1 ? first.functionName : [...names].join(', '),
-    status: unfinished ? 'running' : failed > 0 ? 'failed' : 'completed',
+    status: mergedStatus(unfinished, failed),
     scheduled: first.scheduled,
     started: started.length > 0 ? started.reduce((min, value) => Math.min(min, value)) : null,
     completed: unfinished ? null : group.reduce((max, bar) => Math.max(max, bar.completed as number), 0),
@@ -116,7 +116,7 @@ function mergeBars(group: TimelineBar[]): TimelineBar {
   };
 }
 
-/** Counts the attempts running at once, at most, from their start (or schedule) to completion (or now). */
+/** Returns the maximum number of attempts running at once, each from its start to its completion (or now). */
 function maxConcurrency(bars: readonly TimelineBar[], nowOffset: number): number {
   const edges: Array<[number, number]> = [];
   for (const bar of bars) {
@@ -132,6 +132,11 @@ function maxConcurrency(bars: readonly TimelineBar[], nowOffset: number): number
     max = Math.max(max, running);
   }
   return max;
+}
+
+function mergedStatus(unfinished: boolean, failed: number): ActivityStatus {
+  if (unfinished) return 'running';
+  return failed > 0 ? 'failed' : 'completed';
 }
 
 /** Orders known times first, earliest first. */

@@ -5,7 +5,7 @@ import { renderTimeline } from './timeline-chart.js';
 
 /** Polling interval while a batch runs, and while every batch has finished (to notice new batches). */
 const LIVE_POLL_MS = 1500;
-const IDLE_POLL_MS = 10000;
+const IDLE_POLL_MS = 5000;
 const RETRY_MS = 5000;
 const API = '/dashboard/api/batches';
 

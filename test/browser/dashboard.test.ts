@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { Browser, Page } from 'playwright-core';
+import { createHostDashboard } from '../../host/src/dashboard';
+import { RunningHost, startHost } from '../../host/src/host';
+import { parseBlobEventRule } from '../../host/src/triggers/blob-event-rule';
+import { RunningAzurite, startAzurite } from '../../scripts/src/azurite';
+import { ensureStorageResources, inputContainer, openStorage } from '../../scripts/src/storage';
+import { launchChromium } from './chromium';
+
+const APP_DIR = path.resolve(__dirname, '../../functions');
+const SCREENSHOT = path.resolve(__dirname, '../../test-output/dashboard.png');
+const BATCH_ID = 'dashboard-twelve';
+const INSTANCE_ID = `batch-${BATCH_ID}`;
+const MAP_ACTIVITY = 'mapBlob';
+
+/** A file name with markup in it: the page must show it as text. */
+const BAD_FILE = 'notes <b>bold</b> & <img src=x>.csv';
+const GOOD_FILES = Array.from({ length: 11 }, (_, index) => `sales-${String(index + 1).padStart(2, '0')}.csv`);
+const MANIFEST = { groupBy: ['region'], metrics: ['amount'], chunkSize: 5, toleratedFailurePercentage: 10 };
+
+function salesCsv(seed: number): string {
+  const rows = Array.from({ length: 50 }, (_, row) => `${['north', 'south', 'east'][row % 3]},${seed * 100 + row}`);
+  return ['region,amount', ...rows].join('\n');
+}
+
+describe('dashboard', () => {
+  let azurite: RunningAzurite;
+  let host: RunningHost;
+  let browser: Browser;
+  let page: Page;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    azurite = await startAzurite();
+    await ensureStorageResources(openStorage({ connectionString: azurite.connectionString }));
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-'));
+    const connection = azurite.connectionString;
+    host = await startHost({
+      appDir: APP_DIR,
+      port: 0,
+      dataDir,
+      settings: { AzureWebJobsStorage: connection, DataStorage: connection, TASKHUB_NAME: 'dashboardtest' },
+      blobEvents: [parseBlobEventRule('input:blob-created:/_manifest.json')],
+      blobEventPollMs: 250,
+      logger: pino({ level: 'warn' }),
+    });
+    host.addHttpHandler(
+      createHostDashboard({
+        dataDir,
+        durableTask: host.hostJson.durableTask,
+        settings: host.settings,
+        logger: host.logger,
+      }),
+    );
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    await azurite?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('follows a batch of 12 files to 100%', async () => {
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${host.url}/`);
+    await page.waitForSelector('#no-batches:not([hidden])');
+
+    const input = inputContainer(openStorage({ connectionString: azurite.connectionString }));
+    const files = [...GOOD_FILES.map((name, index) => [name, salesCsv(index)]), [BAD_FILE, 'region,price\nwest,1\n']];
+    for (const [name, text] of files) {
+      await input.getBlockBlobClient(`${BATCH_ID}/${name}`).upload(text, Buffer.byteLength(text));
+    }
+    const manifest = JSON.stringify(MANIFEST);
+    await input.getBlockBlobClient(`${BATCH_ID}/_manifest.json`).upload(manifest, manifest.length);
+
+    const row = `#batches tr.batch[data-instance-id="${INSTANCE_ID}"]`;
+    await page.waitForSelector(row, { timeout: 30000 });
+    await page.waitForSelector(`${row}[data-status="Completed"]`, { timeout: 90000 });
+    expect(await page.textContent(`${row} .progress-text`)).toBe('100%');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('serves the batch as JSON', async () => {
+    const response = await fetch(`${host.url}/dashboard/api/batches/${INSTANCE_ID}`);
+    expect(response.status).toBe(200);
+    const detail = (await response.json()) as {
+      batch: { progress: { percent: number; done: number; failed: number; total: number } };
+      throughput: { files: number; rows: number };
+      failureCount: number;
+    };
+
+    expect(detail.batch.progress).toMatchObject({ percent: 100, total: 12, done: 12, failed: 1 });
+    expect(detail.throughput.files).toBe(12);
+    expect(detail.throughput.rows).toBe(11 * 50);
+    expect(detail.failureCount).toBe(1);
+  });
+
+  it('draws one timeline bar per file', async () => {
+    await page.waitForSelector('#connection[data-state="idle"]');
+    const bars = await page.$$eval(`#timeline g.bar[data-function="${MAP_ACTIVITY}"]`, (elements) =>
+      elements.map((element) => ({
+        count: element.getAttribute('data-count'),
+        status: element.getAttribute('data-status'),
+        title: element.querySelector('title')?.textContent ?? '',
+      })),
+    );
+
+    expect(bars).toHaveLength(12);
+    expect(bars.every((bar) => bar.count === '1')).toBe(true);
+    for (const name of GOOD_FILES) {
+      expect(bars.filter((bar) => bar.title.startsWith(`${name}\n`) && bar.status === 'completed')).toHaveLength(1);
+    }
+    expect(bars.filter((bar) => bar.status === 'failed').map((bar) => bar.title.split('\n')[0])).toEqual([BAD_FILE]);
+  });
+
+  it('groups the chunk sub-orchestrations under their batch', async () => {
+    const children = await page.$$eval('#batches tr.child', (rows) =>
+      rows.map((row) => row.getAttribute('data-instance-id')),
+    );
+    expect(children).toEqual([`${INSTANCE_ID}:chunk-0`, `${INSTANCE_ID}:chunk-1`, `${INSTANCE_ID}:chunk-2`]);
+  });
+
+  it('lists the failed file with its reason, as text', async () => {
+    const failures = await page.$$eval('#failures tbody tr', (rows) =>
+      rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent)),
+    );
+
+    expect(failures).toHaveLength(1);
+    expect(failures[0][0]).toBe(BAD_FILE);
+    expect(failures[0][1]).toBe(MAP_ACTIVITY);
+    expect(failures[0][2]).toMatch(/^missing-column: /);
+    expect(await page.$$('main b, main img')).toHaveLength(0);
+  });
+
+  it('links the result summary', async () => {
+    const href = await page.getAttribute('#result-link', 'href');
+    expect(href).toBe(`/dashboard/api/batches/${INSTANCE_ID}/result`);
+
+    const response = await fetch(`${host.url}${href}`);
+    expect(response.status).toBe(200);
+    const summary = (await response.json()) as { batchId: string; failedBlobs: unknown[] };
+    expect(summary.batchId).toBe(BATCH_ID);
+    expect(await page.textContent('#result-link')).toBe(`results/${BATCH_ID}/summary.json`);
+  });
+
+  it('stops polling the finished batch', async () => {
+    const detailRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes(`/dashboard/api/batches/${INSTANCE_ID}`)) detailRequests.push(request.url());
+    });
+    await page.waitForTimeout(4000);
+    expect(detailRequests).toEqual([]);
+  });
+
+  it('saves a screenshot', async () => {
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10000);
+  });
+});
