@@ -32,3 +32,17 @@ export async function waitFor<T>(check: () => Promise<T | undefined> | T | undef
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Git-ignored folder inside the repository, so apps written there resolve the repository's node_modules. */
+const GENERATED_APPS = path.resolve(__dirname, '../../../test-output/host-apps');
+
+/** Writes a throwaway app (file path to content) and returns its folder. */
+export function writeApp(files: Record<string, string>): string {
+  fs.mkdirSync(GENERATED_APPS, { recursive: true });
+  const appDir = fs.mkdtempSync(path.join(GENERATED_APPS, 'app-'));
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(appDir, file)), { recursive: true });
+    fs.writeFileSync(path.join(appDir, file), content);
+  }
+  return appDir;
+}
