@@ -2,19 +2,21 @@
 # Smoke test of a deployed stack: uploads a tiny batch the way a user does, follows its orchestration through the
 # Durable management API and checks the summary it writes. Needs an Azure CLI login, curl and jq.
 #
-#   scripts/smoke/smoke.sh functions|upload|wait|verify|all
+#   scripts/smoke/smoke.sh functions|access|upload|wait|verify|all
 #
 #   functions  fails unless the app's host lists the deployed functions (retries while the host starts)
+#   access     grants the logged-in identity Storage Blob Data Contributor on the data account, once
 #   upload     uploads input/<BATCH_ID>/data.csv, then input/<BATCH_ID>/_manifest.json, which starts the run
-#   wait       polls GET /api/batches/<BATCH_ID> and the status URL until the run ends; fails on timeout
+#   wait       polls GET /api/batches/<BATCH_ID> until the run exists, then its management API status URL until
+#              the run ends; fails on timeout
 #   verify     downloads results/<BATCH_ID>/summary.json and checks its counts
-#   all        upload, wait and verify
+#   all        access, upload, wait and verify
 #
 # Environment: RESOURCE_GROUP, FUNCTION_APP (functions, wait), FUNCTION_HOSTNAME (wait), DATA_STORAGE_ACCOUNT
-# (upload, verify), BATCH_ID (default smoke-<UTC time>; set it when running the commands one by one),
-# SMOKE_TIMEOUT_SECONDS (wait; default 600), SMOKE_POLL_SECONDS (default 10). For wait, FUNCTION_KEY replaces the
-# key lookup and FUNCTION_BASE_URL (default https://FUNCTION_HOSTNAME) the app's address. In GitHub Actions, results
-# also go to $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY.
+# (access, upload, verify), BATCH_ID (default smoke-<UTC time>; set it when running the commands one by one),
+# SMOKE_TIMEOUT_SECONDS (wait; default 600), SMOKE_POLL_SECONDS (default 10). For wait, FUNCTION_KEY and
+# DURABLE_SYSTEM_KEY replace the key lookup and FUNCTION_BASE_URL (default https://FUNCTION_HOSTNAME) the app's
+# address. In GitHub Actions, results also go to $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY.
 set -euo pipefail
 
 BATCH_ID="${BATCH_ID:-smoke-$(date -u +%Y%m%d%H%M%S)}"
@@ -84,6 +86,38 @@ check_functions() {
   retry 12 15 list_functions || fail "${FUNCTION_APP} lists no functions: the package did not load"
 }
 
+# Prints the object id of the identity the Azure CLI is logged in as, read from its access token's `oid` claim. The
+# token is decoded locally, so this works for an identity that may not read Microsoft Graph.
+signed_in_object_id() {
+  local token payload
+  token="$(az account get-access-token --query accessToken --output tsv)"
+  payload="$(printf '%s' "${token}" | cut -d. -f2 | tr '_-' '/+')"
+  while [ $((${#payload} % 4)) -ne 0 ]; do
+    payload="${payload}="
+  done
+  printf '%s' "${payload}" | base64 --decode | jq -r '.oid // empty'
+}
+
+# The stack grants data access only to the app's identity; the smoke test uploads and reads as the deploy identity.
+grant_data_access() {
+  require RESOURCE_GROUP DATA_STORAGE_ACCOUNT
+  local role="Storage Blob Data Contributor" account_id object_id granted
+  account_id="$(az storage account show --resource-group "${RESOURCE_GROUP}" --name "${DATA_STORAGE_ACCOUNT}" \
+    --query id --output tsv)"
+  object_id="$(signed_in_object_id)"
+  [ -n "${object_id}" ] || fail "the access token of the Azure CLI login has no oid claim"
+
+  granted="$(az role assignment list --scope "${account_id}" --role "${role}" \
+    --query "length([?principalId=='${object_id}'])" --output tsv)"
+  if [ "${granted}" != "0" ]; then
+    echo "${role} on ${DATA_STORAGE_ACCOUNT} is already granted to ${object_id}"
+    return
+  fi
+  az role assignment create --assignee-object-id "${object_id}" --assignee-principal-type ServicePrincipal \
+    --role "${role}" --scope "${account_id}" --output none
+  echo "Granted ${role} on ${DATA_STORAGE_ACCOUNT} to ${object_id}; it can take minutes to apply"
+}
+
 upload_blob() {
   az storage blob upload --auth-mode login --only-show-errors --overwrite \
     --account-name "${DATA_STORAGE_ACCOUNT}" --container-name input --name "$1" --file "$2" --output none
@@ -116,29 +150,51 @@ http_get() {
   echo "${status:-000} ${body}"
 }
 
-# Prints the app's default function key, which routes with function-level authorization require.
-function_key() {
+# Prints two lines: the app's default function key, which the batch routes require, and the Durable extension's
+# system key, which the management API under /runtime/webhooks/durabletask requires.
+app_keys() {
   if [ -n "${FUNCTION_KEY:-}" ]; then
-    printf '%s' "${FUNCTION_KEY}"
+    printf '%s\n%s\n' "${FUNCTION_KEY}" "${DURABLE_SYSTEM_KEY:-}"
     return
   fi
   require RESOURCE_GROUP FUNCTION_APP
   az functionapp keys list --resource-group "${RESOURCE_GROUP}" --name "${FUNCTION_APP}" \
-    --query functionKeys.default --output tsv
+    --query '[functionKeys.default, systemKeys.durabletask_extension]' --output tsv
+}
+
+# Prints the management API status URL of the run in the JSON file $1: the check-status payload's own URL, else one
+# built from the instance id and the system key, else nothing (the batch route is polled instead).
+management_status_url() {
+  local url instance_id
+  url="$(jq -r '.statusQueryGetUri // empty' "$1")"
+  instance_id="$(jq -r '.instanceId // .id // empty' "$1")"
+  if [ -z "${url}" ] && [ -n "${instance_id}" ] && [ -n "${system_key}" ]; then
+    url="${base_url}/runtime/webhooks/durabletask/instances/${instance_id}?code=${system_key}"
+  fi
+  printf '%s' "${url}"
+}
+
+# Prints the non-secret parts of a status response: the management API's links carry the system key.
+print_status() {
+  jq 'del(.statusQueryGetUri, .sendEventPostUri, .terminatePostUri, .rewindPostUri, .purgeHistoryDeleteUri,
+    .restartPostUri, .suspendPostUri, .resumePostUri)' "$1" || true
 }
 
 wait_for_run() {
   validate_batch_id
-  local base_url="${FUNCTION_BASE_URL:-}"
+  base_url="${FUNCTION_BASE_URL:-}"
   if [ -z "${base_url}" ]; then
     require FUNCTION_HOSTNAME
     base_url="https://${FUNCTION_HOSTNAME}"
   fi
 
-  local key
-  key="$(function_key)"
-  [ -n "${key}" ] || fail "no default function key on ${FUNCTION_APP:-the app}"
-  mask "${key}"
+  local keys function_key
+  keys="$(app_keys)"
+  function_key="$(sed -n 1p <<< "${keys}")"
+  system_key="$(sed -n 2p <<< "${keys}")"
+  [ -n "${function_key}" ] || fail "no default function key on ${FUNCTION_APP:-the app}"
+  mask "${function_key}"
+  [ -z "${system_key}" ] || mask "${system_key}"
 
   local batch_url="${base_url}/api/batches/${BATCH_ID}"
   local status_url="" runtime_status="" last_seen="no response"
@@ -147,7 +203,7 @@ wait_for_run() {
   while [ "${SECONDS}" -lt "${deadline}" ]; do
     local response http_status body
     if [ -z "${status_url}" ]; then
-      response="$(http_get "${batch_url}" --header "x-functions-key: ${key}")"
+      response="$(http_get "${batch_url}" --header "x-functions-key: ${function_key}")"
     else
       response="$(http_get "${status_url}")"
     fi
@@ -155,14 +211,13 @@ wait_for_run() {
     body="${response#* }"
 
     if [[ "${http_status}" =~ ^20[02]$ ]] && jq -e . "${body}" > /dev/null 2>&1; then
-      # The status URL carries the Durable extension's system key, so it is used but never printed.
       if [ -z "${status_url}" ]; then
-        status_url="$(jq -r '.statusQueryGetUri // empty' "${body}")"
-        [ -z "${status_url}" ] || mask "${status_url}"
+        status_url="$(management_status_url "${body}")"
+        [ -z "${status_url}" ] || echo "Following instance $(jq -r '.instanceId // .id' "${body}") through the management API"
       fi
       runtime_status="$(jq -r '.runtimeStatus // empty' "${body}")"
       last_seen="HTTP ${http_status}, runtimeStatus ${runtime_status:-not reported}"
-      echo "${last_seen}; customStatus $(jq -c '.customStatus // null' "${body}")"
+      echo "${last_seen}; progress $(jq -c '.customStatus // .progress // null' "${body}")"
     else
       # 404 until the Event Grid event has reached the queue and the starter has run.
       last_seen="HTTP ${http_status}"
@@ -178,8 +233,7 @@ wait_for_run() {
         ;;
       Failed | Terminated | Canceled)
         echo "Final status:" >&2
-        jq 'del(.statusQueryGetUri, .sendEventPostUri, .terminatePostUri, .purgeHistoryDeleteUri,
-          .restartPostUri, .suspendPostUri, .resumePostUri)' "${body}" >&2 || true
+        print_status "${body}" >&2
         rm -f "${body}"
         set_output runtime-status "${runtime_status}"
         fail "orchestration for ${BATCH_ID} ended ${runtime_status}"
@@ -203,15 +257,19 @@ verify_result() {
     --account-name "${DATA_STORAGE_ACCOUNT}" --container-name results --name "${BATCH_ID}/summary.json" \
     --file "${summary}" || fail "results/${BATCH_ID}/summary.json could not be downloaded"
 
-  local rows groups
+  local status rows groups north_sum
+  status="$(jq -r '.status // empty' "${summary}")"
   rows="$(jq -r '.input.rows // empty' "${summary}")"
   groups="$(jq -r '.groups | length' "${summary}")"
+  north_sum="$(jq -r '[.groups[] | select(.key.region == "north") | .metrics.amount.sum][0] // empty' "${summary}")"
   echo "Summary: $(jq -c '{status, input, groups: (.groups | length)}' "${summary}")"
   rm -f "${summary}"
 
   set_output rows "${rows}"
+  [ "${status}" = "completed" ] || fail "summary.json has status '${status}', expected completed"
   [ "${rows}" = "${EXPECTED_ROWS}" ] || fail "summary.json counts ${rows:-no} rows, expected ${EXPECTED_ROWS}"
   [ "${groups}" = "2" ] || fail "summary.json has ${groups} groups, expected 2 (north, south)"
+  [ "${north_sum}" = "30" ] || fail "summary.json sums amount for north to '${north_sum}', expected 30"
 
   if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
     echo "Smoke batch \`${BATCH_ID}\`: ${rows} rows in ${groups} groups, summary written." >> "${GITHUB_STEP_SUMMARY}"
@@ -220,16 +278,18 @@ verify_result() {
 
 case "${1:-}" in
   functions) check_functions ;;
+  access) grant_data_access ;;
   upload) upload_batch ;;
   wait) wait_for_run ;;
   verify) verify_result ;;
   all)
+    grant_data_access
     upload_batch
     wait_for_run
     verify_result
     ;;
   *)
-    sed -n '2,19s/^# \{0,1\}//p' "$0" >&2
+    sed -n '2,22s/^# \{0,1\}//p' "$0" >&2
     exit 2
     ;;
 esac

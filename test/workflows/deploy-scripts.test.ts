@@ -107,8 +107,8 @@ describe('stack-outputs', () => {
   it('maps terraform outputs to job outputs', () => {
     const file = writeOutputs({
       resource_group_name: 'rg-fanout-prod',
-      functionAppName: 'func-fanout-prod',
-      'function-app-hostname': 'func-fanout-prod.azurewebsites.net',
+      function_app_name: 'func-fanout-prod',
+      function_app_hostname: 'func-fanout-prod.azurewebsites.net',
       data_storage_account_name: 'fanoutproddata',
       workbook_id: WORKBOOK_ID,
     });
@@ -131,6 +131,6 @@ describe('stack-outputs', () => {
     const result = run('smoke/stack-outputs.sh', [file]);
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('needed for function-app');
+    expect(result.stderr).toContain("output 'function_app_name' is missing");
   });
 });

@@ -17,8 +17,9 @@ interface RunResult {
 }
 
 /**
- * A stand-in for the deployed app on 127.0.0.1: `GET /api/batches/<id>` answers 404 for the first `notStartedFor`
- * requests, then the check-status payload; the status URL then reports each of `statuses` in turn, repeating the last.
+ * A stand-in for the deployed app on 127.0.0.1. `GET /api/batches/<id>` answers 404 for the first `notStartedFor`
+ * requests, then the batch view with the instance id. The management API status URL then reports each of `statuses`
+ * in turn, repeating the last.
  */
 class FakeApp {
   readonly requests: string[] = [];
@@ -33,38 +34,42 @@ class FakeApp {
   async start(): Promise<string> {
     this.server = createServer((request, response) => this.handle(request, response));
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return this.baseUrl();
+    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
     await new Promise((resolve) => this.server?.close(resolve));
   }
 
-  private baseUrl(): string {
-    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+  private nextStatus(): string {
+    const runtimeStatus = this.statuses[Math.min(this.statusCalls, this.statuses.length - 1)];
+    this.statusCalls += 1;
+    return runtimeStatus;
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
-    const url = request.url ?? '';
-    this.requests.push(url);
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    this.requests.push(url.pathname);
     response.setHeader('content-type', 'application/json');
 
-    if (url.startsWith('/api/batches/')) {
+    if (url.pathname === '/api/batches/b1') {
       if (request.headers['x-functions-key'] !== KEY) {
         response.writeHead(401).end('{}');
       } else if (this.requests.length <= this.notStartedFor) {
         response.writeHead(404).end('{"error":"not found"}');
       } else {
-        const statusQueryGetUri = `${this.baseUrl()}/runtime/webhooks/durabletask/instances/batch-b1?code=${SYSTEM_KEY}`;
-        response.writeHead(202).end(JSON.stringify({ id: 'batch-b1', statusQueryGetUri }));
+        const view = { batchId: 'b1', instanceId: 'batch-b1', runtimeStatus: this.nextStatus() };
+        response.writeHead(200).end(JSON.stringify(view));
       }
       return;
     }
 
-    if (url.startsWith('/runtime/webhooks/durabletask/instances/batch-b1')) {
-      const runtimeStatus = this.statuses[Math.min(this.statusCalls, this.statuses.length - 1)];
-      this.statusCalls += 1;
-      const body = { instanceId: 'batch-b1', runtimeStatus, customStatus: { done: this.statusCalls, total: 3 } };
+    if (url.pathname === '/runtime/webhooks/durabletask/instances/batch-b1') {
+      if (url.searchParams.get('code') !== SYSTEM_KEY) {
+        response.writeHead(401).end('{}');
+        return;
+      }
+      const body = { instanceId: 'batch-b1', runtimeStatus: this.nextStatus(), customStatus: { done: 1, total: 3 } };
       response.writeHead(200).end(JSON.stringify(body));
       return;
     }
@@ -72,7 +77,7 @@ class FakeApp {
   }
 }
 
-async function runWait(baseUrl: string, timeoutSeconds: number): Promise<RunResult> {
+async function runWait(baseUrl: string, timeoutSeconds: number, systemKey = SYSTEM_KEY): Promise<RunResult> {
   const folder = mkdtempSync(join(tmpdir(), 'smoke-'));
   const outputFile = join(folder, 'outputs');
   const env = {
@@ -80,6 +85,7 @@ async function runWait(baseUrl: string, timeoutSeconds: number): Promise<RunResu
     BATCH_ID: 'b1',
     FUNCTION_BASE_URL: baseUrl,
     FUNCTION_KEY: KEY,
+    DURABLE_SYSTEM_KEY: systemKey,
     SMOKE_TIMEOUT_SECONDS: String(timeoutSeconds),
     SMOKE_POLL_SECONDS: '0.1',
     GITHUB_OUTPUT: outputFile,
@@ -108,7 +114,7 @@ describe('smoke wait', () => {
     await app.stop();
   });
 
-  it('follows the status URL to completion', async () => {
+  it('follows the management API to completion', async () => {
     app = new FakeApp(['Pending', 'Running', 'Completed']);
     const baseUrl = await app.start();
 
@@ -116,7 +122,17 @@ describe('smoke wait', () => {
 
     expect(result.code).toBe(0);
     expect(result.outputs).toBe('runtime-status=Completed\n');
-    expect(app.requests.filter((url) => url.startsWith('/runtime/'))).toHaveLength(3);
+    expect(app.requests.filter((path) => path.startsWith('/runtime/'))).toHaveLength(2);
+  });
+
+  it('polls the batch route without system key', async () => {
+    app = new FakeApp(['Pending', 'Running', 'Completed']);
+    const baseUrl = await app.start();
+
+    const result = await runWait(baseUrl, 20, '');
+
+    expect(result.code).toBe(0);
+    expect(app.requests.filter((path) => path.startsWith('/runtime/'))).toEqual([]);
   });
 
   it('never prints the system key', async () => {

@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { buildApp } from '../../infra/main';
+import { WORKFLOW_DIR } from './support/workflow';
+
+const STACK_OUTPUTS_SCRIPT = join(__dirname, '..', '..', 'scripts', 'smoke', 'stack-outputs.sh');
+
+interface SynthesizedStack {
+  terraform: { backend?: Record<string, Record<string, unknown>> };
+  output: Record<string, unknown>;
+}
+
+/** Synthesizes the stack as the CI workflow does, with the environment its synth step sets. */
+function synthesize(stack: string): SynthesizedStack {
+  const ci = parse(readFileSync(join(WORKFLOW_DIR, 'ci.yml'), 'utf8'));
+  const synthStep = ci.jobs.test.steps.find((step: { run?: string }) => step.run === 'npm run synth');
+  const outdir = mkdtempSync(join(tmpdir(), 'deploy-contract-'));
+  try {
+    buildApp({ outdir, env: { ...synthStep.env } }).synth();
+    return JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+describe('deploy contract with infra', () => {
+  let prod: SynthesizedStack;
+
+  beforeAll(() => {
+    prod = synthesize('prod');
+  });
+
+  it('deploys the prod stack', () => {
+    const deploy = parse(readFileSync(join(WORKFLOW_DIR, 'deploy.yml'), 'utf8'));
+
+    expect(deploy.env.STACK).toBe('prod');
+  });
+
+  it('synthesizes an azurerm backend with OIDC', () => {
+    const backend = prod.terraform.backend?.azurerm;
+
+    expect(backend).toBeDefined();
+    expect(backend?.use_oidc).toBe(true);
+    expect(backend?.use_azuread_auth).toBe(true);
+    expect(backend?.key).toEqual(expect.stringContaining('prod'));
+  });
+
+  it('leaves the state names to terraform init', () => {
+    const backend = prod.terraform.backend?.azurerm ?? {};
+
+    expect(backend.resource_group_name).toBeUndefined();
+    expect(backend.storage_account_name).toBeUndefined();
+    expect(backend.container_name).toBeUndefined();
+  });
+
+  it('declares every output the deploy reads', () => {
+    const script = readFileSync(STACK_OUTPUTS_SCRIPT, 'utf8');
+    const read = [...script.matchAll(/output_value ([a-z_]+)\)/g)].map((match) => match[1]);
+
+    expect(read).toHaveLength(5);
+    expect(Object.keys(prod.output)).toEqual(expect.arrayContaining(read));
+  });
+});
