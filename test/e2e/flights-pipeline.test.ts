@@ -22,7 +22,10 @@ interface Summary {
   groups: { key: { origin: string }; count: number; metrics: Record<string, SummaryMetric> }[];
 }
 
-const DAYS = 10;
+/** FULL=1 runs all 182 days (3 million rows) instead of the first 10 (about 164,000 rows). */
+const FULL = process.env.FULL === '1';
+const DAYS = FULL ? 182 : 10;
+const RUN_TIMEOUT_MS = FULL ? 1_500_000 : 240_000;
 const METRICS = ['delay', 'distance'];
 const QUANTILES: [string, number][] = [
   ['p50', 0.5],
@@ -60,7 +63,7 @@ describe('flights pipeline end to end', () => {
         builtScript('demo'),
         [...demoArgs, '--connection-string', stack.connectionString, '--out', summaryFile],
         {
-          timeoutMs: 240_000,
+          timeoutMs: RUN_TIMEOUT_MS,
         },
       ),
       runScript(path.join(REPO_ROOT, 'test', 'e2e', 'flight-rows.mjs'), [flightsParquetPath(), String(DAYS)]),
@@ -70,7 +73,7 @@ describe('flights pipeline end to end', () => {
     if (rows.code !== 0) throw new Error(`reading the Parquet rows failed: ${rows.stderr}`);
     summary = JSON.parse(await readFile(summaryFile, 'utf8')) as Summary;
     exact = aggregateLines(rows.stdout, METRICS);
-  }, 300_000);
+  }, RUN_TIMEOUT_MS + 60_000);
 
   afterAll(async () => {
     await stack?.stop();
@@ -141,29 +144,33 @@ describe('flights pipeline end to end', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ batchId: 'e2e-flights', runtimeStatus: 'Completed' });
   });
 
-  it('second upload of the same files gives identical groups', async () => {
-    const upload = await runScript(cli, [
-      'upload',
-      await exportedFolder(path.join(dir, 'flights')),
-      '--batch',
-      'e2e-flights-again',
-      '--group-by',
-      'origin',
-      '--metrics',
-      METRICS.join(','),
-      ...cliArgs,
-    ]);
-    expect(upload.stderr).toBe('');
-    expect(upload.code).toBe(0);
+  it(
+    'second upload of the same files gives identical groups',
+    async () => {
+      const upload = await runScript(cli, [
+        'upload',
+        await exportedFolder(path.join(dir, 'flights')),
+        '--batch',
+        'e2e-flights-again',
+        '--group-by',
+        'origin',
+        '--metrics',
+        METRICS.join(','),
+        ...cliArgs,
+      ]);
+      expect(upload.stderr).toBe('');
+      expect(upload.code).toBe(0);
 
-    const wait = await runScript(cli, ['wait', 'e2e-flights-again', ...cliArgs], { timeoutMs: 240_000 });
-    expect(wait.stdout).toMatch(/e2e-flights-again ended as Completed \(batch completed\)/);
-    expect(wait.code).toBe(0);
+      const wait = await runScript(cli, ['wait', 'e2e-flights-again', ...cliArgs], { timeoutMs: RUN_TIMEOUT_MS });
+      expect(wait.stdout).toMatch(/e2e-flights-again ended as Completed \(batch completed\)/);
+      expect(wait.code).toBe(0);
 
-    const result = await runScript(cli, ['result', 'e2e-flights-again', ...cliArgs]);
-    expect(result.code).toBe(0);
-    expect((JSON.parse(result.stdout) as Summary).groups).toEqual(summary.groups);
-  });
+      const result = await runScript(cli, ['result', 'e2e-flights-again', ...cliArgs]);
+      expect(result.code).toBe(0);
+      expect((JSON.parse(result.stdout) as Summary).groups).toEqual(summary.groups);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
   it('status of an unknown batch fails in one line', async () => {
     const run = await runScript(cli, ['status', 'no-such-batch', ...cliArgs]);
