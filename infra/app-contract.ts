@@ -7,10 +7,10 @@
 /** Connection prefix of the data storage account: the app reads `DataStorage__accountName` and its siblings. */
 export const DATA_CONNECTION = 'DataStorage';
 
-/** Connection of the host storage account, which also holds the Durable task hub. */
+/** Connection of the host storage account, which also contains the Durable task hub. */
 export const HOST_CONNECTION = 'AzureWebJobsStorage';
 
-/** App setting that names the task hub; host.json reads it as `%TASKHUB_NAME%`. */
+/** App setting that names the task hub, which host.json reads as `%TASKHUB_NAME%`. */
 export const TASK_HUB_SETTING = 'TASKHUB_NAME';
 
 /** Queue on the data account that receives `Microsoft.Storage.BlobCreated` events for manifests. */

@@ -5,7 +5,7 @@ import { EnvironmentConfig } from './config/environment-config';
 import { ENVIRONMENTS } from './environments';
 import { FanOutStack } from './fan-out-stack';
 
-/** Options of `buildApp`; the defaults are what `cdktf synth` uses. */
+/** Options of `buildApp`. The defaults are what `cdktf synth` uses. */
 export interface BuildAppOptions {
   /** Folder the stacks are written to. @default the folder cdktf passes in CDKTF_OUTDIR, else `cdktf.out` */
   readonly outdir?: string;

@@ -7,7 +7,7 @@ import { EnvironmentConfig } from './config/environment-config';
  */
 const NAME_NAMESPACE = '6ef05a5a-3e4c-46e2-b487-62de5409867d';
 
-/** Resource names of one environment, derived only from its prefix and name so that every synth yields the same. */
+/** Resource names of one environment, derived only from its prefix and name so that every synth produces the same names. */
 export interface ResourceNames {
   readonly resourceGroup: string;
   readonly logAnalyticsWorkspace: string;
@@ -22,7 +22,7 @@ export interface ResourceNames {
   readonly workbook: string;
 }
 
-/** Derives the resource names of `config`, following the Azure abbreviations of the Cloud Adoption Framework. */
+/** Derives the resource names of `config`, each starting with a short abbreviation of the resource type. */
 export function resourceNames(config: EnvironmentConfig): ResourceNames {
   const suffix = `${config.namePrefix}-${config.name}`;
 

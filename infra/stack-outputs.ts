@@ -33,7 +33,7 @@ export function addStackOutputs(stack: TerraformStack, sources: StackOutputSourc
     function_app_name: { value: sources.functionApp.app.name, description: 'Function App name, for code deployment' },
     function_app_hostname: {
       value: sources.functionApp.app.defaultHostname,
-      description: 'Function App host name as Azure assigned it; never build it from the app name',
+      description: 'Function App host name as Azure assigned it, which may differ from <name>.azurewebsites.net',
     },
     identity_client_id: { value: sources.identity.identity.clientId, description: 'Client id of the app identity' },
     host_storage_account_name: { value: hostStorage.account.name, description: 'Account of the task hub and package' },

@@ -13,7 +13,7 @@ export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
 export const STORAGE_REPLICATIONS = ['LRS', 'ZRS', 'GRS', 'RAGRS', 'GZRS', 'RAGZRS'] as const;
 export type StorageReplication = (typeof STORAGE_REPLICATIONS)[number];
 
-/** What differs between two deployments of the pipeline. One stack is synthesized per environment. */
+/** Settings that differ between deployments of the pipeline. One stack is synthesized per environment. */
 export interface EnvironmentConfig {
   /** Environment name, also the stack name and part of every resource name (2 to 8 lowercase letters or digits). */
   readonly name: string;
@@ -24,7 +24,7 @@ export interface EnvironmentConfig {
   /**
    * Prefix of every resource name (3 to 12 lowercase letters or digits, starting with a letter). Storage account
    * names are `<namePrefix><name>host` and `<namePrefix><name>data` and must be unique across Azure, so pick a
-   * prefix that nobody else uses.
+   * prefix that is unlikely to be taken.
    */
   readonly namePrefix: string;
 
@@ -36,7 +36,7 @@ export interface EnvironmentConfig {
 
   /**
    * Instances kept warm for the `durable` scale group (orchestrators, activities and entities). Zero lets the app
-   * scale to zero, any other value is billed while idle.
+   * scale to zero, and any other value is billed while idle.
    */
   readonly alwaysReadyInstances: number;
 

@@ -1,14 +1,14 @@
 import { InvalidConfigurationError } from './validation';
 
 /**
- * Where an azurerm backend keeps the Terraform state; the backend authenticates with OIDC and Entra ID. A name left
- * undefined is a partial configuration: `terraform init -backend-config=<name>=<value>` must supply it.
+ * Location of the Terraform state in an azurerm backend, which authenticates with OIDC and Entra ID. A name left
+ * undefined makes a partial configuration, which `terraform init -backend-config=<name>=<value>` must complete.
  */
 export interface StateBackendSettings {
   readonly resourceGroupName?: string;
   readonly storageAccountName?: string;
   readonly containerName?: string;
-  /** State blob name; `{stack}` is replaced by the stack name so that every stack keeps its own state. */
+  /** State blob name. `{stack}` is replaced by the stack name so that every stack keeps its own state. */
   readonly keyTemplate: string;
 }
 
@@ -35,7 +35,7 @@ function backendType(env: NodeJS.ProcessEnv, namesSet: number): string {
   return requested || (namesSet > 0 ? 'azurerm' : 'local');
 }
 
-/** Lists what is wrong with the azurerm settings; missing names are allowed only when TFSTATE_BACKEND asks for it. */
+/** Lists what is wrong with the azurerm settings. Missing names are allowed only with TFSTATE_BACKEND=azurerm. */
 function findBackendProblems(env: NodeJS.ProcessEnv, keyTemplate: string): string[] {
   const problems: string[] = [];
 

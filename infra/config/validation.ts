@@ -5,7 +5,7 @@ import {
   STORAGE_REPLICATIONS,
 } from './environment-config';
 
-/** Raised when an environment configuration breaks one of the rules below; `problems` lists every broken rule. */
+/** Raised when an environment configuration breaks a rule. `problems` lists every broken rule. */
 export class InvalidConfigurationError extends Error {
   override readonly name = 'InvalidConfigurationError';
 

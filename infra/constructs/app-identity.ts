@@ -41,7 +41,7 @@ export class AppIdentity extends Construct {
 }
 
 /**
- * The roles the app needs, keyed by a stable construct id. The host account needs blob ownership for the deployment
+ * Lists the roles the app needs, keyed by a stable construct id. The host account needs blob ownership for the deployment
  * package and host locks, and queues and tables for the Durable task hub. The data account needs blob read/write for
  * batches and queue access for the `blob-created` trigger and its poison queue. Entra-only telemetry ingestion needs
  * Monitoring Metrics Publisher.

@@ -18,7 +18,7 @@ function identityConnection(connection: string, accountName: string, clientId: s
 }
 
 /**
- * Builds the Function App settings: identity-based connections only, so no setting holds a key or a secret.
+ * Builds the Function App settings: identity-based connections only, so no setting contains a key or a secret.
  * Settings that Flex Consumption owns (runtime, version, content share) must not appear here.
  */
 export function buildAppSettings(input: AppSettingsInput): Record<string, string> {

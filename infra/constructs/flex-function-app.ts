@@ -5,7 +5,7 @@ import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { InstanceMemoryMb } from '../config/environment-config';
 
-/** Node.js major version of the Azure runtime; Node 20 reached end of support on 2026-04-30. */
+/** Node.js major version of the Azure runtime. Node 20 reached end of support on 2026-04-30. */
 export const NODE_RUNTIME_VERSION = '22';
 
 export interface FlexFunctionAppProps {
@@ -15,7 +15,7 @@ export interface FlexFunctionAppProps {
   readonly location: string;
   readonly instanceMemoryMb: InstanceMemoryMb;
   readonly maximumInstanceCount: number;
-  /** Warm instances of the `durable` scale group; zero adds no always-ready block. */
+  /** Warm instances of the `durable` scale group. Zero adds no always-ready block. */
   readonly alwaysReadyInstances: number;
   /** `https://<account>.blob.core.windows.net/<container>` holding the deployment package. */
   readonly deploymentContainerUrl: string;

@@ -12,7 +12,7 @@ export const MANIFEST_SUBJECT_SUFFIX = `/${MANIFEST_BLOB_NAME}`;
 
 export interface ManifestEventsProps {
   readonly resourceGroupName: string;
-  /** Region of the data storage account; a system topic lives next to its source. */
+  /** Region of the data storage account, because a system topic lives next to its source. */
   readonly location: string;
   readonly topicName: string;
   readonly subscriptionName: string;

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { buildWorkbookDocument } from '../workbook/document';
 
 export interface PipelineWorkbookProps {
-  /** Workbook name; Azure requires a UUID. */
+  /** Workbook name, which Azure requires to be a UUID. */
   readonly name: string;
   readonly displayName: string;
   readonly resourceGroupName: string;

@@ -1,7 +1,10 @@
 import { PIPELINE_QUERIES, WorkbookQuery } from './queries';
 
-/** Time ranges offered by the workbook, in milliseconds; the first is the default. */
+/** Time ranges offered by the workbook, in milliseconds, from one hour to 30 days. */
 const TIME_RANGES_MS = [3_600_000, 14_400_000, 86_400_000, 604_800_000, 2_592_000_000];
+
+/** Time range the workbook opens with: one day. */
+const DEFAULT_TIME_RANGE_MS = 86_400_000;
 
 /** Workbook step kinds of the `Notebook/1.0` schema. */
 const STEP_TYPE = { text: 1, query: 3, parameters: 9 } as const;
@@ -25,7 +28,7 @@ function timeRangeStep(): object {
           label: 'Time range',
           type: TIME_RANGE_PARAMETER_TYPE,
           isRequired: true,
-          value: { durationMs: TIME_RANGES_MS[2] },
+          value: { durationMs: DEFAULT_TIME_RANGE_MS },
           typeSettings: { selectableValues: TIME_RANGES_MS.map((durationMs) => ({ durationMs })), allowCustom: true },
         },
       ],

@@ -1,14 +1,15 @@
 /**
  * KQL of the pipeline workbook, kept apart from the workbook layout so that the queries can follow the telemetry
- * names of the app. The queries use the classic Application Insights schema (`traces`, `requests`), which is what a
- * workbook scoped to the Application Insights resource sees. `{TimeRange}` is the workbook's time range parameter.
+ * names of the app. The queries use the classic Application Insights schema (`traces`, `requests`), which is the
+ * schema that a workbook scoped to the Application Insights resource queries. `{TimeRange}` is the workbook's time
+ * range parameter.
  *
  * Durable Functions writes one `traces` row per orchestration or activity lifecycle event under the category
  * `Host.Triggers.DurableTask`, with `prop__functionType`, `prop__state`, `prop__instanceId` and `prop__isReplay` in
  * the custom dimensions. Sampling may drop some of these rows, so every count sums `itemCount` and is an estimate.
  */
 
-/** How a query step is drawn. */
+/** Chart or table type of a query step. */
 export type WorkbookVisualization = 'table' | 'timechart' | 'barchart' | 'tiles';
 
 export interface WorkbookQuery {

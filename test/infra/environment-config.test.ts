@@ -19,7 +19,7 @@ const valid: EnvironmentConfig = {
   storageReplication: 'LRS',
 };
 
-/** Runs the rules on `valid` with one field replaced; the cast lets a test pass what TypeScript would reject. */
+/** Runs the rules on `valid` with one field replaced. The cast lets a test pass what TypeScript would reject. */
 function problemsWith(field: keyof EnvironmentConfig, value: unknown): string[] {
   return findConfigurationProblems({ ...valid, [field]: value } as EnvironmentConfig);
 }

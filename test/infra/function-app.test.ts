@@ -3,7 +3,7 @@ import { ENVIRONMENTS } from '../../infra/environments';
 import { Attributes, onlyResource, resolveReference, synthesizeEnvironment } from './support/synthesized-stack';
 
 /**
- * Settings that Flex Consumption owns or no longer supports; the platform rejects or ignores them
+ * Settings that Flex Consumption owns or no longer supports, so the platform rejects or ignores them
  * (learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations).
  */
 const SETTINGS_FLEX_REJECTS = [

@@ -19,7 +19,7 @@ function synthesizeApp(): string {
   return outdir;
 }
 
-/** Every file under `folder`, by relative path, with its bytes. */
+/** Reads every file under `folder`, keyed by relative path. */
 function readTree(folder: string): Map<string, Buffer> {
   const files = fs.readdirSync(folder, { recursive: true, encoding: 'utf8' }).sort();
   return new Map(
@@ -45,7 +45,7 @@ describe('synthesis', () => {
   });
   afterAll(() => folders.forEach((folder) => fs.rmSync(folder, { recursive: true, force: true })));
 
-  it('writes byte-identical output for the same configuration', () => {
+  it('two synths are byte-identical', () => {
     expect([...first.keys()]).toEqual(expect.arrayContaining(ENVIRONMENTS.map((e) => `stacks/${e.name}/cdk.tf.json`)));
     expect([...second.keys()]).toEqual([...first.keys()]);
     for (const [file, bytes] of first) {
@@ -54,7 +54,7 @@ describe('synthesis', () => {
   });
 
   // NOTE: on a machine where unshare is not allowed (not root), this runs with the network the machine has.
-  it('npm run synth writes the same stacks without network access', () => {
+  it('npm run synth works offline', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fan-out-cli-'));
     folders.push(outdir);
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TFSTATE_')));
@@ -69,12 +69,12 @@ describe('synthesis', () => {
     }
   });
 
-  it('keeps local state at the project root, relative to the stack folder', () => {
+  it('keeps local state outside cdktf.out', () => {
     const { json } = synthesizeEnvironment(dev);
     expect(json.terraform.backend).toEqual({ local: { path: `../../../terraform.tfstate.d/${dev.name}.tfstate` } });
   });
 
-  it('uses the azurerm backend with OIDC and Entra ID when configured', () => {
+  it('remote state uses OIDC and Entra ID', () => {
     const stateBackend = {
       resourceGroupName: 'rg-state',
       storageAccountName: 'statestorage',
@@ -95,20 +95,20 @@ describe('synthesis', () => {
     });
   });
 
-  it('leaves unset state names to terraform init', () => {
+  it('leaves unset state names to init', () => {
     const { json } = synthesizeEnvironment(dev, { keyTemplate: '{stack}.tfstate' });
     expect(json.terraform.backend).toEqual({
       azurerm: { key: `${dev.name}.tfstate`, use_oidc: true, use_azuread_auth: true },
     });
   });
 
-  it('pins the azurerm provider that the bindings wrap, under its full source', () => {
+  it('pins azurerm 4.55.0 by full source', () => {
     const { json } = synthesizeEnvironment(dev);
     expect(json.terraform.required_providers.azurerm).toEqual({ source: 'hashicorp/azurerm', version: '4.55.0' });
     expect(json.terraform.required_version).toBe('>= 1.10.0');
   });
 
-  it('rejects an invalid environment before declaring resources', () => {
+  it('rejects an invalid environment', () => {
     const environment = { ...dev, maximumInstanceCount: 20 };
     expect(() => new FanOutStack(Testing.app(), 'invalid', { environment })).toThrow(InvalidConfigurationError);
     expect(() => new FanOutStack(Testing.app(), 'invalid', { environment })).toThrow(
@@ -116,7 +116,7 @@ describe('synthesis', () => {
     );
   });
 
-  it('outputs the app, its hostname, the storage, the containers and the workbook', () => {
+  it('declares the documented outputs', () => {
     const { json } = synthesizeEnvironment(dev);
     expect(Object.keys(json.output).sort()).toEqual([
       'application_insights_name',
@@ -134,7 +134,7 @@ describe('synthesis', () => {
     ]);
   });
 
-  it('outputs the hostname Azure assigns, not one built from the name', () => {
+  it('outputs the hostname Azure assigns', () => {
     const { json } = synthesizeEnvironment(dev);
     expect(json.output.function_app_hostname.value).toMatch(
       /^\$\{azurerm_function_app_flex_consumption\.[^.]+\.default_hostname\}$/,

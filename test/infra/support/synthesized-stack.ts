@@ -34,12 +34,12 @@ export function synthesizeEnvironment(
   return { text, json: JSON.parse(text) as TerraformJson };
 }
 
-/** Every resource of `type`, as attribute objects. */
+/** Returns every resource of `type` as attribute objects. */
 export function resourcesOfType(json: TerraformJson, type: string): Attributes[] {
   return Object.values(json.resource[type] ?? {});
 }
 
-/** The single resource of `type` that matches `predicate`; fails when there is none or more than one. */
+/** Returns the one resource of `type` that matches `predicate`, and throws when there is none or more than one. */
 export function onlyResource(
   json: TerraformJson,
   type: string,
@@ -61,7 +61,7 @@ export interface ResolvedReference {
   readonly resource: Attributes;
 }
 
-/** Looks up the resource that a whole-string Terraform reference points to; fails on anything else. */
+/** Looks up the resource that a whole-string Terraform reference points to, and throws on anything else. */
 export function resolveReference(json: TerraformJson, expression: unknown): ResolvedReference {
   const match = typeof expression === 'string' ? REFERENCE.exec(expression) : null;
   if (match === null) {
@@ -76,8 +76,8 @@ export function resolveReference(json: TerraformJson, expression: unknown): Reso
 }
 
 /**
- * The literal value of `value`: itself when it is a plain string, or the named attribute of the referenced resource
- * when it is a reference to `name`.
+ * Returns `value` when it is a plain string, or the `name` of the resource it refers to when it is a reference to a
+ * name.
  */
 export function literalName(json: TerraformJson, value: unknown): string {
   if (typeof value === 'string' && !value.includes('${')) {
@@ -92,7 +92,7 @@ export function literalName(json: TerraformJson, value: unknown): string {
 
 /**
  * Names the resource a reference points to in words a policy can state, such as `storage account fanoutdevdata` or
- * `queue fanoutdevdata/blob-created`; child resources name their parent account.
+ * `queue fanoutdevdata/blob-created`. Child resources name their parent account.
  */
 export function describeReference(json: TerraformJson, expression: unknown): string {
   const { type, resource } = resolveReference(json, expression);
