@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { HistoryEvent } from '../history';
 import { schemaSql } from './schema';
 import type {
   ActivityRow,
@@ -286,6 +287,23 @@ export class TaskHubStore {
     for (const timer of timers) {
       insert.run(instanceId, executionId, timer.timerId, timer.fireAt);
     }
+  }
+
+  /** Replaces the history of a failed instance, queues the given activities again and marks it Running. */
+  rewind(instance: InstanceRow, history: string[], retried: HistoryEvent[], now: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM history WHERE instance_id = ?').run(instance.instance_id);
+      const insert = this.db.prepare('INSERT INTO history (instance_id, position, event) VALUES (?, ?, ?)');
+      history.forEach((event, position) => insert.run(instance.instance_id, position, event));
+      const activities = retried.map((e) => ({ taskId: e.EventId, name: e.Name ?? '', input: e.Input ?? null }));
+      this.insertActivities(instance.instance_id, instance.execution_id, activities, now);
+      this.db
+        .prepare(
+          `UPDATE instances SET status = 'Running', output = NULL, failure_details = NULL, completed_at = NULL,
+             updated_at = ?, history_length = ? WHERE instance_id = ?`,
+        )
+        .run(now, history.length, instance.instance_id);
+    })();
   }
 
   /** Marks up to `limit` queued activities as running and returns them, oldest first. */

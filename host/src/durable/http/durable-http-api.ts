@@ -1,0 +1,32 @@
+import type { HostHttpRequest, HostHttpResponse, HttpRouteHandler } from '../../contracts';
+import { webhookPath } from '../client-binding';
+import { errorResponse, responseForError } from './responses';
+import { matchRoute, pathMatches, type Route } from './route-table';
+
+/** Serves the routes under `/runtime/webhooks/durabletask/` (matched case-insensitively, like the extension). */
+export class DurableHttpApi implements HttpRouteHandler {
+  constructor(private readonly routes: Route[]) {}
+
+  async handle(request: HostHttpRequest): Promise<HostHttpResponse | undefined> {
+    const pathname = request.url.pathname;
+    if (!pathname.toLowerCase().startsWith(webhookPath)) {
+      return undefined;
+    }
+    const rest = pathname.slice(webhookPath.length);
+    if (rest.length > 0 && !rest.startsWith('/')) {
+      return undefined;
+    }
+    const path = rest.replace(/^\/+|\/+$/g, '');
+    const method = request.method.toUpperCase();
+    const found = matchRoute(this.routes, method, path);
+    if (!found) {
+      const status = pathMatches(this.routes, path) ? 405 : 404;
+      return errorResponse(status, 'Not found', `No ${method} route for ${pathname}.`);
+    }
+    try {
+      return await found.route.handler(found.params, request);
+    } catch (error) {
+      return responseForError(error);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import type { HostHttpRequest, HostHttpResponse } from '../../contracts';
+import { decodeLenient } from './request-body';
+
+export type RouteHandler = (params: string[], request: HostHttpRequest) => Promise<HostHttpResponse> | HostHttpResponse;
+
+export interface Route {
+  method: string;
+  /** Path after the webhook root, without leading or trailing slashes; groups become `params`. */
+  pattern: RegExp;
+  handler: RouteHandler;
+}
+
+/** Finds the route for a method and relative path; returns undefined when no pattern matches. */
+export function matchRoute(
+  routes: Route[],
+  method: string,
+  path: string,
+): { route: Route; params: string[] } | undefined {
+  for (const route of routes) {
+    const match = route.pattern.exec(path);
+    if (match && route.method === method) {
+      return { route, params: match.slice(1).map((p) => (p === undefined ? '' : decodeLenient(p))) };
+    }
+  }
+  return undefined;
+}
+
+export function pathMatches(routes: Route[], path: string): boolean {
+  return routes.some((route) => route.pattern.test(path));
+}
