@@ -63,7 +63,11 @@ export function decodeSketch(text: string): DDSketch {
   return sketch;
 }
 
-/** Returns the sketch's estimate of quantile `q`, or null when the sketch is empty. */
+/**
+ * Returns the sketch's estimate of quantile `q`, or null when the sketch is empty. A decoded sketch
+ * rebuilds its mapping from gamma, and its estimates can differ from the original's in the last bits,
+ * so callers query decoded sketches only to get the same figures from every merge order.
+ */
 export function sketchQuantile(sketch: DDSketch, q: number): number | null {
   if (sketch.count === 0) {
     return null;
