@@ -165,6 +165,6 @@ function send(res: http.ServerResponse, response: HostHttpResponse): void {
   res.end(response.body);
 }
 
-function isLoopback(host: string): boolean {
+export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }

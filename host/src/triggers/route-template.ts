@@ -17,8 +17,6 @@ export interface CompiledRoute {
   match(path: string): Record<string, string> | undefined;
 }
 
-const PARAMETER = /\{([^{}]+)\}/g;
-
 /**
  * Compiles a template such as `orders/{id:int}/{part?}`: parameters `{name}`, optional `{name?}`, defaults
  * `{name=value}`, catch-all `{*name}` and constraints `{name:int}`, `{name:regex(^a+$)}`. Literals match
@@ -35,39 +33,93 @@ export function compileRoute(template: string, functionName: string): CompiledRo
       throw new ConfigurationError(`Route "${template}" of function "${functionName}" has an empty segment`);
     }
     const separator = index === 0 ? '' : '/';
-    const whole = /^\{([^{}]+)\}$/.exec(segment);
-    if (whole) {
-      const parameter = parseParameter(whole[1], template, functionName);
+    const tokens = tokenizeSegment(segment, template, functionName);
+    const only = tokens.length === 1 ? tokens[0] : undefined;
+    if (only?.kind === 'parameter') {
+      const parameter = parseParameter(only.text, template, functionName);
       parameters.push(parameter);
       precedence.push(parameter.catchAll ? 5 : parameter.constraints.length ? 2 : 3);
       const capture = parameter.catchAll ? '(.*)' : '([^/]+)';
       pattern += parameter.optional || parameter.catchAll ? `(?:${separator}${capture})?` : `${separator}${capture}`;
       return;
     }
-    precedence.push(segment.includes('{') ? 2 : 1);
-    pattern += separator + compileComplexSegment(segment, parameters, template, functionName);
+    precedence.push(tokens.some((token) => token.kind === 'parameter') ? 2 : 1);
+    pattern += separator + compileComplexSegment(tokens, parameters, template, functionName);
   });
 
   const regex = new RegExp(`${pattern}/?$`, 'i');
   return { template: clean, precedence, match: (path) => matchPath(regex, parameters, path) };
 }
 
-function compileComplexSegment(segment: string, parameters: RouteParameter[], template: string, functionName: string) {
+/** Compiles a segment mixing literals and parameters, such as `{name}.{ext}`; parameters match greedily. */
+function compileComplexSegment(tokens: Token[], parameters: RouteParameter[], template: string, functionName: string) {
   let result = '';
-  let last = 0;
-  for (const found of segment.matchAll(PARAMETER)) {
-    result += escapeRegex(segment.slice(last, found.index));
-    const parameter = parseParameter(found[1], template, functionName);
+  for (const token of tokens) {
+    if (token.kind === 'literal') {
+      result += escapeRegex(token.text);
+      continue;
+    }
+    const parameter = parseParameter(token.text, template, functionName);
     if (parameter.catchAll || parameter.optional) {
       throw new ConfigurationError(
-        `Route "${template}" of function "${functionName}": "${found[0]}" must be a whole segment to be optional or catch-all`,
+        `Route "${template}" of function "${functionName}": "{${token.text}}" must be a whole segment to be optional or catch-all`,
       );
     }
     parameters.push(parameter);
-    result += '([^/]+?)';
-    last = (found.index ?? 0) + found[0].length;
+    result += '([^/]+)';
   }
-  return result + escapeRegex(segment.slice(last));
+  return result;
+}
+
+interface Token {
+  kind: 'literal' | 'parameter';
+  text: string;
+}
+
+/** Splits a segment into literals and `{parameter}` bodies; `{{` and `}}` stand for literal braces. */
+function tokenizeSegment(segment: string, template: string, functionName: string): Token[] {
+  const tokens: Token[] = [];
+  const invalid = () =>
+    new ConfigurationError(`Route "${template}" of function "${functionName}" has unbalanced braces in "${segment}"`);
+  let literal = '';
+  let i = 0;
+  while (i < segment.length) {
+    const pair = segment.slice(i, i + 2);
+    if (pair === '{{' || pair === '}}') {
+      literal += pair[0];
+      i += 2;
+    } else if (segment[i] === '{') {
+      if (literal) tokens.push({ kind: 'literal', text: literal });
+      literal = '';
+      const { body, end } = readParameterBody(segment, i + 1);
+      if (end === undefined) throw invalid();
+      tokens.push({ kind: 'parameter', text: body });
+      i = end + 1;
+    } else if (segment[i] === '}') {
+      throw invalid();
+    } else {
+      literal += segment[i++];
+    }
+  }
+  if (literal) tokens.push({ kind: 'literal', text: literal });
+  return tokens;
+}
+
+function readParameterBody(segment: string, start: number): { body: string; end?: number } {
+  let body = '';
+  let i = start;
+  while (i < segment.length) {
+    const pair = segment.slice(i, i + 2);
+    if (pair === '{{' || pair === '}}') {
+      body += pair[0];
+      i += 2;
+    } else if (segment[i] === '}') {
+      return { body, end: i };
+    } else {
+      body += segment[i++];
+    }
+  }
+  return { body };
 }
 
 function parseParameter(body: string, template: string, functionName: string): RouteParameter {

@@ -61,7 +61,7 @@ function barRow(bar, y, rowHeight, gutter, scale, span) {
       svg(
         'text',
         { x: gutter - 6, y: y + barHeight - 2, 'text-anchor': 'end' },
-        shorten(bar.label || bar.functionName, 36),
+        shorten(bar.label || bar.functionName, 32),
       ),
     );
   }

@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import type { HostHttpRequest } from '../../../host/src/contracts';
+import { RunningHost, startHost } from '../../../host/src/host';
+import { isLoopback } from '../../../host/src/triggers/http-server';
+import { captureLogs, LogRecord, tempDir, writeApp } from '../worker/host-fixtures';
+
+const URL_APP = {
+  'package.json': JSON.stringify({ main: 'index.js' }),
+  'index.js': `const { app } = require('@azure/functions');
+app.http('whereAmI', { route: 'where', handler: (request) => ({ body: request.url }) });
+app.http('catchAll', { route: '{*path}', methods: ['GET'], handler: (request) => ({ body: 'catch-all ' + request.params.path }) });`,
+};
+
+describe('HTTP server options', () => {
+  let dataDir: string;
+  const hosts: RunningHost[] = [];
+
+  beforeEach(() => {
+    dataDir = tempDir('http-server');
+  });
+
+  afterEach(async () => {
+    for (const host of hosts.splice(0)) await host.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function start(
+    appDir: string,
+    options: { publicUrl?: string; trustedProxy?: boolean } = {},
+    records: LogRecord[] = [],
+  ) {
+    const host = await startHost({ appDir, port: 0, dataDir, logger: captureLogs(records).logger, ...options });
+    hosts.push(host);
+    return host;
+  }
+
+  it('uses --public-url as the request origin', async () => {
+    const host = await start(writeApp(URL_APP), { publicUrl: 'https://functions.example.test' });
+    expect(host.url).toBe('https://functions.example.test');
+    const response = await fetch(`http://127.0.0.1:${host.port}/api/where?x=1`);
+    expect(await response.text()).toBe('https://functions.example.test/api/where?x=1');
+  });
+
+  it('ignores X-Forwarded-Host unless the proxy is trusted', async () => {
+    const untrusted = await start(writeApp(URL_APP));
+    const headers = { 'x-forwarded-host': 'proxy.example.test', 'x-forwarded-proto': 'https' };
+    expect(await (await fetch(`${untrusted.url}/api/where`, { headers })).text()).toBe(`${untrusted.url}/api/where`);
+
+    const trusted = await start(writeApp(URL_APP), { trustedProxy: true });
+    expect(await (await fetch(`${trusted.url}/api/where`, { headers })).text()).toBe(
+      'https://proxy.example.test/api/where',
+    );
+  });
+
+  it('serves functions from the root when routePrefix is empty', async () => {
+    const appDir = writeApp({ ...URL_APP, 'host.json': JSON.stringify({ extensions: { http: { routePrefix: '' } } }) });
+    const host = await start(appDir);
+    expect(await (await fetch(`${host.url}/where`)).text()).toBe(`${host.url}/where`);
+  });
+
+  it('prefers a literal route over a catch-all', async () => {
+    const host = await start(writeApp(URL_APP));
+    expect(await (await fetch(`${host.url}/api/where`)).text()).toBe(`${host.url}/api/where`);
+    expect(await (await fetch(`${host.url}/api/some/deep/path`)).text()).toBe('catch-all some/deep/path');
+  });
+
+  it('asks added handlers for paths the functions do not serve', async () => {
+    const host = await start(
+      writeApp({ ...URL_APP, 'index.js': "require('@azure/functions').app.http('only', { handler: () => ({}) });" }),
+    );
+    host.addHttpHandler({
+      handle: async (request: HostHttpRequest) =>
+        request.url.pathname === '/'
+          ? { status: 200, headers: { 'content-type': 'text/html' }, body: '<h1>home</h1>' }
+          : undefined,
+    });
+    expect(await (await fetch(`${host.url}/`)).text()).toBe('<h1>home</h1>');
+  });
+
+  it('answers 500 JSON when a handler throws, logging the error', async () => {
+    const records: LogRecord[] = [];
+    const host = await start(writeApp(URL_APP), {}, records);
+    host.addHttpHandler({
+      handle: async () => {
+        throw new Error('handler bug');
+      },
+    });
+    const response = await fetch(`${host.url}/other`);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ error: 'The host failed to handle the request: see the host log' });
+    expect(records.some((record) => record.msg === 'HTTP request failed')).toBe(true);
+  });
+
+  it.each([
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['localhost', true],
+    ['::1', true],
+    ['0.0.0.0', false],
+    ['192.168.1.5', false],
+  ])('treats %p as loopback: %p', (host, expected) => {
+    expect(isLoopback(host)).toBe(expected);
+  });
+});
