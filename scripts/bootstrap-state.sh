@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the storage account that holds the Terraform state, once per subscription, before the first deploy.
+# Creates the storage account that stores the Terraform state, once per subscription, before the first deploy.
 # The account accepts Entra ID (Azure AD) requests only: shared keys are off, so the state is reachable only
 # through role assignments.
 #

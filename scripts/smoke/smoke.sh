@@ -51,7 +51,7 @@ mask() {
 }
 
 # Runs a command until it succeeds, at most `attempts` times. Role assignments take minutes to reach the data
-# plane, so the first deploy often sees 403 for a while.
+# plane, so the first deploy often gets 403 responses for a while.
 retry() {
   local attempts="$1" delay="$2"
   shift 2

@@ -17,7 +17,7 @@ interface RunResult {
 }
 
 /**
- * A stand-in for the deployed app on 127.0.0.1. `GET /api/batches/<id>` answers 404 for the first `notStartedFor`
+ * A stand-in for the deployed app on 127.0.0.1. `GET /api/batches/<id>` returns 404 for the first `notStartedFor`
  * requests, then the batch view with the instance id. The management API status URL then reports each of `statuses`
  * in turn, repeating the last.
  */
@@ -93,7 +93,10 @@ async function runWait(baseUrl: string, timeoutSeconds: number, systemKey = SYST
 
   const result = await new Promise<RunResult>((resolve) => {
     execFile('bash', [SMOKE, 'wait'], { env, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      let code = 0;
+      if (error !== null) {
+        code = typeof error.code === 'number' ? error.code : -1;
+      }
       let outputs = '';
       try {
         outputs = readFileSync(outputFile, 'utf8');

@@ -23,7 +23,7 @@ function grantsIdToken(permissions: Permissions): boolean {
   return typeof permissions === 'object' && permissions['id-token'] === 'write';
 }
 
-/** A job logs in to Azure with the azure/login action or through Terraform's own OIDC exchange (ARM_USE_OIDC). */
+/** Returns whether a job logs in to Azure, with azure/login or through Terraform's own OIDC exchange (ARM_USE_OIDC). */
 export function logsInToAzure(job: Job): boolean {
   const steps = job.steps ?? [];
   if (steps.some((step) => step.uses !== undefined && AZURE_LOGIN.test(step.uses))) return true;
@@ -31,12 +31,12 @@ export function logsInToAzure(job: Job): boolean {
   return envs.some((env) => String(env?.ARM_USE_OIDC ?? '').toLowerCase() === 'true');
 }
 
-/** A deploy job logs in to Azure or deploys to a GitHub environment. */
+/** Returns whether a job deploys: it logs in to Azure or targets a GitHub environment. */
 export function isDeployJob(job: Job): boolean {
   return logsInToAzure(job) || job.environment !== undefined;
 }
 
-/** Every `uses:` outside this repository is pinned to a full commit SHA with a `# vX.Y.Z` comment. */
+/** Lists each `uses:` outside this repository that is not pinned to a full commit SHA with a `# vX.Y.Z` comment. */
 export function findUnpinnedActions(workflow: Workflow): string[] {
   const violations: string[] = [];
 
@@ -68,7 +68,7 @@ export function findUnpinnedActions(workflow: Workflow): string[] {
   return violations;
 }
 
-/** The workflow-wide permissions exist and grant nothing beyond read, so each job asks for what it needs. */
+/** Lists missing or writable workflow-wide permissions: each job must request the write scopes it needs itself. */
 export function findBroadWorkflowPermissions(workflow: Workflow): string[] {
   const permissions = workflow.permissions;
   if (permissions === undefined) {
@@ -83,7 +83,7 @@ export function findBroadWorkflowPermissions(workflow: Workflow): string[] {
     .map(([scope, access]) => `${workflow.file}: the workflow-wide permissions grant ${scope}: ${access}`);
 }
 
-/** `id-token: write` is granted per job, and only to jobs that log in to Azure. */
+/** Lists grants of `id-token: write` to the whole workflow or to a job that does not log in to Azure, and logins without it. */
 export function findIdTokenMisuse(workflow: Workflow): string[] {
   const violations: string[] = [];
   if (grantsIdToken(workflow.permissions)) {
@@ -125,7 +125,7 @@ function stepCredentialViolations(where: string, step: Step): string[] {
   return violations;
 }
 
-/** No Azure identity or credential comes from `secrets.`: ids come from variables, tokens from OIDC. */
+/** Lists Azure ids and credentials that come from `secrets.`: ids must come from variables, and tokens from OIDC. */
 export function findSecretCredentials(workflow: Workflow): string[] {
   const violations = secretsFeedingCredentials(`${workflow.file} env`, workflow.env);
 
@@ -146,8 +146,8 @@ export function findSecretCredentials(workflow: Workflow): string[] {
 }
 
 /**
- * Every job that runs steps has `timeout-minutes`. A job that calls a reusable workflow cannot set one (GitHub rejects
- * the key there), so the called workflow's own jobs must, and only calls to workflows in this repository pass.
+ * Lists jobs without `timeout-minutes`. A job that calls a reusable workflow cannot set one (GitHub rejects the key
+ * there), so a call passes only when it calls a workflow of this repository, whose jobs are checked in their own file.
  */
 export function findJobsWithoutTimeout(workflow: Workflow): string[] {
   const violations: string[] = [];
@@ -175,7 +175,7 @@ function transitiveNeeds(workflow: Workflow, jobId: string, seen = new Set<strin
   return seen;
 }
 
-/** Every deploy job runs only after the test job, directly or through the jobs it needs. */
+/** Lists deploy jobs that do not need the test job, directly or through the jobs they need. */
 export function findDeploysWithoutTests(workflow: Workflow, testJobId = 'test'): string[] {
   const deployJobs = jobEntries(workflow).filter(([, job]) => isDeployJob(job));
   if (deployJobs.length > 0 && workflow.jobs[testJobId] === undefined) {
@@ -192,8 +192,8 @@ function neverCancels(concurrency: Job['concurrency']): boolean {
 }
 
 /**
- * A workflow that deploys sets a concurrency group with `cancel-in-progress: false`, for the whole workflow or for
- * every deploy job, so that two deploys never overlap and a newer one never cancels an apply midway.
+ * Lists deploys that could overlap or be cancelled midway. A workflow that deploys needs a concurrency group with
+ * `cancel-in-progress: false`, for the whole workflow or for every deploy job.
  */
 export function findCancellableDeploys(workflow: Workflow): string[] {
   const deployJobs = jobEntries(workflow).filter(([, job]) => isDeployJob(job));

@@ -51,7 +51,7 @@ export function parseWorkflow(text: string, file: string): Workflow {
   return { ...value, file, document };
 }
 
-/** Every workflow of the repository, parsed, in file name order. */
+/** Reads and parses every workflow of the repository, in file name order. */
 export function readWorkflows(): Workflow[] {
   return readdirSync(WORKFLOW_DIR)
     .filter((name) => /\.ya?ml$/.test(name))
@@ -59,7 +59,7 @@ export function readWorkflows(): Workflow[] {
     .map((name) => parseWorkflow(readFileSync(join(WORKFLOW_DIR, name), 'utf8'), name));
 }
 
-/** The trailing comment of a job's or step's `uses:` value, such as ` v7.0.1`, or undefined. */
+/** Returns the trailing comment of a job's or step's `uses:` value, such as ` v7.0.1`, or undefined. */
 export function usesComment(workflow: Workflow, path: (string | number)[]): string | undefined {
   const node = workflow.document.getIn([...path, 'uses'], true);
   return isScalar(node) ? (node.comment ?? undefined) : undefined;
