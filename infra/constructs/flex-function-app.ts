@@ -61,7 +61,7 @@ export class FlexFunctionApp extends Construct {
       maximumInstanceCount: props.maximumInstanceCount,
       // The API lower-cases scale group names, so a lower-case name avoids a perpetual diff.
       alwaysReady:
-        props.alwaysReadyInstances > 0 ? [{ name: 'durable', instanceCount: props.alwaysReadyInstances }] : [],
+        props.alwaysReadyInstances > 0 ? [{ name: 'durable', instanceCount: props.alwaysReadyInstances }] : undefined,
       storageContainerType: 'blobContainer',
       storageContainerEndpoint: props.deploymentContainerUrl,
       storageAuthenticationType: 'UserAssignedIdentity',

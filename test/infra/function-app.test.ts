@@ -40,12 +40,12 @@ describe.each(ENVIRONMENTS.map((environment) => [environment.name, environment] 
       expect(app.maximum_instance_count).toBe(environment.maximumInstanceCount);
     });
 
-    it('keeps the configured always-ready instances for the durable group only', () => {
+    it('keeps always-ready instances for durable only', () => {
       const expected =
         environment.alwaysReadyInstances > 0
           ? [{ name: 'durable', instance_count: environment.alwaysReadyInstances }]
-          : [];
-      expect(app.always_ready ?? []).toEqual(expected);
+          : undefined;
+      expect(app.always_ready).toEqual(expected);
     });
 
     it('reads its package from the host account with the user-assigned identity', () => {
