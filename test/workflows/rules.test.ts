@@ -96,6 +96,19 @@ describe('action pins', () => {
     expect(findUnpinnedActions(workflow)).toEqual([expect.stringContaining('not pinned to an image digest')]);
   });
 
+  it('uses one pin per action', () => {
+    const pins = new Map<string, Set<string>>();
+    for (const workflow of workflows) {
+      for (const line of workflow.document.toString().split('\n')) {
+        const match = /uses: ([^@\s]+)@(\S+ # \S+)/.exec(line);
+        if (match) pins.set(match[1], (pins.get(match[1]) ?? new Set()).add(match[2]));
+      }
+    }
+
+    expect(pins.size).toBeGreaterThan(0);
+    expect([...pins].filter(([, versions]) => versions.size > 1)).toEqual([]);
+  });
+
   it('accepts actions of this repository', () => {
     const workflow = fixture(CHECKOUT, './.github/actions/setup');
 
