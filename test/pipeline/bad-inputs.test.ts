@@ -10,6 +10,7 @@ interface FileCase {
   content: Buffer | string;
   groupBy?: string[];
   metrics?: string[];
+  maxGroups?: number;
   check(result: MapResult): void;
 }
 
@@ -161,6 +162,26 @@ const fileCases: FileCase[] = [
     },
   },
   {
+    name: 'metric beyond 1e300',
+    format: 'csv',
+    content: 'carrier,delay\nAA,1e308\nAA,1e308\nAA,-1e300\n',
+    check: (result) => {
+      const partial = expectOk(result);
+      expect(partial.rejectedSamples.map((sample) => sample.reason)).toEqual([
+        'column "delay": magnitude above 1e+300',
+        'column "delay": magnitude above 1e+300',
+      ]);
+      expect(partial.groups[0].metrics.delay.sum).toBe(-1e300);
+    },
+  },
+  {
+    name: 'more groups than maxGroups',
+    format: 'ndjson',
+    content: Array.from({ length: 5 }, (_, i) => JSON.stringify({ carrier: `C${i}`, delay: i })).join('\n'),
+    maxGroups: 4,
+    check: (result) => expectError(result, 'too-many-groups', 'more than 4 distinct keys', '["carrier"]'),
+  },
+  {
     name: 'invalid UTF-8',
     format: 'csv',
     content: Buffer.concat([Buffer.from('carrier,delay\nA'), Buffer.from([0xc3, 0x28]), Buffer.from(',1\n')]),
@@ -211,12 +232,13 @@ const fileCases: FileCase[] = [
 describe('mapStream on bad input', () => {
   test.each(fileCases)(
     '$name',
-    async ({ format, content, groupBy, metrics, check }) => {
+    async ({ format, content, groupBy, metrics, maxGroups, check }) => {
       const result = await mapStream(chunkedStream(content, 7), {
         fileName: format === 'csv' ? 'data.csv' : 'data.ndjson',
         format,
         groupBy: groupBy ?? ['carrier'],
         metrics: metrics ?? ['delay'],
+        maxGroups,
       });
       check(result);
     },

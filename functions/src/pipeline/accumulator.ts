@@ -1,6 +1,6 @@
 import type { DDSketch } from '@datadog/sketches-js';
 
-import { InvalidInputError } from './errors';
+import { FileFormatError, InvalidInputError } from './errors';
 import { addToExpansion, canonicalExpansion, mergeExpansion, roundExpansion } from './exact-sum';
 import { compareGroupKeys, groupKeyId } from './group-key';
 import { createSketch, decodeSketch, encodeSketch, mergeSketchInto } from './sketch';
@@ -36,6 +36,9 @@ export class Accumulator {
   private samples: RejectedRowSample[] = [];
   private readonly groups = new Map<string, GroupState>();
   private keyFields: string | undefined;
+
+  /** `maxGroups` limits the distinct group keys; the map step sets it and merges leave it unlimited. */
+  constructor(private readonly maxGroups = Infinity) {}
 
   addFile(bytes: number): void {
     this.files += 1;
@@ -122,6 +125,13 @@ export class Accumulator {
     }
 
     this.checkKeyFields(key);
+    if (this.groups.size >= this.maxGroups) {
+      throw new FileFormatError(
+        'too-many-groups',
+        `The file has more than ${this.maxGroups} distinct keys of the groupBy columns ${JSON.stringify(Object.keys(key))}. ` +
+          'Group by fewer or coarser columns.',
+      );
+    }
     const group: GroupState = { key: { ...key }, count: 0, metrics: new Map() };
     this.groups.set(id, group);
     return group;

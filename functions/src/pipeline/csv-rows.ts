@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 
 import type { Accumulator } from './accumulator';
-import { FileFormatError } from './decode';
+import { FileFormatError } from './errors';
 import { MAX_RECORD_CHARS, readRowValues } from './row-values';
 import type { MapOptions } from './types';
 

@@ -1,18 +1,6 @@
 import { TextDecoder } from 'node:util';
 
-import type { FileErrorKind } from './types';
-
-/** A whole-file problem found while reading; `mapStream` turns it into a typed `FileError`. */
-export class FileFormatError extends Error {
-  override readonly name = 'FileFormatError';
-
-  constructor(
-    readonly kind: FileErrorKind,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { FileFormatError } from './errors';
 
 export type ByteSource = AsyncIterable<Buffer | Uint8Array | string> | NodeJS.ReadableStream;
 

@@ -1,3 +1,5 @@
+import type { FileErrorKind } from './types';
+
 /** Input that breaks a documented rule: a batch id, a manifest, or partials that cannot be merged. */
 export class InvalidInputError extends Error {
   override readonly name = 'InvalidInputError';
@@ -8,6 +10,18 @@ export class InvalidInputError extends Error {
     readonly field: string,
     /** The rejected value as received. */
     readonly value: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** A whole-file problem found while reading; `mapStream` turns it into a typed `FileError`. */
+export class FileFormatError extends Error {
+  override readonly name = 'FileFormatError';
+
+  constructor(
+    readonly kind: FileErrorKind,
+    message: string,
   ) {
     super(message);
   }

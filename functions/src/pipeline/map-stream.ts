@@ -1,10 +1,13 @@
 import { Accumulator } from './accumulator';
 import { mapCsv } from './csv-rows';
-import { type ByteSource, decodeUtf8, FileFormatError } from './decode';
-import { InvalidInputError } from './errors';
+import { type ByteSource, decodeUtf8 } from './decode';
+import { FileFormatError, InvalidInputError } from './errors';
 import { mapNdjson } from './ndjson-rows';
 import { truncateMessage } from './truncate';
 import type { MapOptions, MapResult } from './types';
+
+/** Distinct group keys one file may produce; each costs a sketch per metric, so this caps memory. */
+export const DEFAULT_MAX_GROUPS = 100_000;
 
 /**
  * Maps one file: streams it, parses rows and aggregates them per group. Memory grows with the number
@@ -16,7 +19,7 @@ import type { MapOptions, MapResult } from './types';
  */
 export async function mapStream(source: ByteSource, options: MapOptions): Promise<MapResult> {
   const counter = { bytes: 0 };
-  const accumulator = new Accumulator();
+  const accumulator = new Accumulator(options.maxGroups ?? DEFAULT_MAX_GROUPS);
   const text = decodeUtf8(source, counter);
 
   try {

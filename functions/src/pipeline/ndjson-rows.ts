@@ -1,5 +1,5 @@
 import type { Accumulator } from './accumulator';
-import { FileFormatError } from './decode';
+import { FileFormatError } from './errors';
 import { MAX_RECORD_CHARS, readRowValues } from './row-values';
 import type { MapOptions } from './types';
 

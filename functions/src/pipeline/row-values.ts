@@ -3,6 +3,12 @@ import { parseStrictNumber } from './strict-number';
 /** Longest CSV record or NDJSON line accepted, in characters; a longer one fails the file. */
 export const MAX_RECORD_CHARS = 1024 * 1024;
 
+/**
+ * Largest metric magnitude accepted. Exact sums stay finite below about 1.8e8 such values per group,
+ * because the largest double is about 1.8e308; a larger value rejects its row.
+ */
+export const MAX_METRIC_MAGNITUDE = 1e300;
+
 /** Where a row's values come from: a CSV header index or an NDJSON field name per column. */
 export interface RowColumns {
   groupBy: readonly string[];
@@ -39,6 +45,9 @@ export function readRowValues(
       typeof cell.value === 'number' ? { ok: true as const, value: cell.value } : parseStrictNumber(cell.value);
     if (!parsed.ok) {
       return { ok: false, reason: `column ${JSON.stringify(column)}: ${parsed.reason}` };
+    }
+    if (Math.abs(parsed.value) > MAX_METRIC_MAGNITUDE) {
+      return { ok: false, reason: `column ${JSON.stringify(column)}: magnitude above ${MAX_METRIC_MAGNITUDE}` };
     }
     values.push(parsed.value === 0 ? 0 : parsed.value);
   }

@@ -64,7 +64,8 @@ export interface PartialAggregate {
 }
 
 /** Reasons a whole file is not usable; bad rows inside a usable file are counted, not failed. */
-export type FileErrorKind = 'unreadable' | 'binary' | 'invalid-encoding' | 'missing-column' | 'parse' | 'not-found';
+export type FileErrorKind =
+  'unreadable' | 'binary' | 'invalid-encoding' | 'missing-column' | 'parse' | 'not-found' | 'too-many-groups';
 
 export interface FileError {
   kind: FileErrorKind;
@@ -79,6 +80,8 @@ export interface MapOptions {
   metrics: string[];
   /** Size of the file when the caller knows it; otherwise the bytes read are counted. */
   bytes?: number;
+  /** Distinct group keys allowed in one file before it fails with `too-many-groups`. @default 100000 */
+  maxGroups?: number;
 }
 
 export type MapResult = { ok: true; partial: PartialAggregate } | { ok: false; error: FileError };
