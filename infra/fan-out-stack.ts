@@ -1,6 +1,5 @@
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { AzurermBackend, AzurermBackendConfig, LocalBackend, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   BLOB_CREATED_QUEUE,
@@ -20,16 +19,21 @@ import { HardenedStorageAccount } from './constructs/hardened-storage-account';
 import { ManifestEvents } from './constructs/manifest-events';
 import { Monitoring } from './constructs/monitoring';
 import { PipelineWorkbook } from './constructs/pipeline-workbook';
-import { resourceNames } from './naming';
+import { ResourceNames, resourceNames } from './naming';
 import { addStackOutputs } from './stack-outputs';
-
-/** Terraform versions the synthesized JSON is written for; OpenTofu checks the same constraint against its own. */
-export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
+import { configureTerraform } from './terraform-settings';
 
 export interface FanOutStackProps {
   readonly environment: EnvironmentConfig;
   /** Remote state in Azure Storage. @default local state in `terraform.tfstate.d/<stack>.tfstate` at the project root */
   readonly stateBackend?: StateBackendSettings;
+}
+
+/** Resource group, region and tags that every resource of a stack shares. */
+interface Placement {
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly tags: Record<string, string>;
 }
 
 /** Everything one environment of the pipeline needs in Azure, in one resource group. */
@@ -48,7 +52,7 @@ export class FanOutStack extends TerraformStack {
       location: config.location,
       tags,
     });
-    const placement = { resourceGroupName: group.name, location: group.location, tags };
+    const placement: Placement = { resourceGroupName: group.name, location: group.location, tags };
 
     const monitoring = new Monitoring(this, 'monitoring', {
       ...placement,
@@ -56,22 +60,7 @@ export class FanOutStack extends TerraformStack {
       applicationInsightsName: names.applicationInsights,
       retentionDays: config.logRetentionDays,
     });
-
-    const hostStorage = new HardenedStorageAccount(this, 'host-storage', {
-      ...placement,
-      name: names.hostStorageAccount,
-      replication: config.storageReplication,
-      containers: [DEPLOYMENT_CONTAINER],
-    });
-
-    const dataStorage = new HardenedStorageAccount(this, 'data-storage', {
-      ...placement,
-      name: names.dataStorageAccount,
-      replication: config.storageReplication,
-      containers: [INPUT_CONTAINER, RESULTS_CONTAINER, WORK_CONTAINER, DEAD_LETTER_CONTAINER],
-      queues: [BLOB_CREATED_QUEUE],
-    });
-
+    const { hostStorage, dataStorage } = declareStorage(this, placement, names, config);
     const identity = new AppIdentity(this, 'app-identity', {
       ...placement,
       name: names.identity,
@@ -79,24 +68,11 @@ export class FanOutStack extends TerraformStack {
       dataStorageAccountId: dataStorage.account.id,
       applicationInsightsId: monitoring.applicationInsights.id,
     });
-
-    const functionApp = new FlexFunctionApp(this, 'function-app', {
-      ...placement,
-      name: names.functionApp,
-      servicePlanName: names.servicePlan,
-      instanceMemoryMb: config.instanceMemoryMb,
-      maximumInstanceCount: config.maximumInstanceCount,
-      alwaysReadyInstances: config.alwaysReadyInstances,
-      deploymentContainerUrl: `${hostStorage.account.primaryBlobEndpoint}${DEPLOYMENT_CONTAINER}`,
-      identity: identity.identity,
-      applicationInsightsConnectionString: monitoring.applicationInsights.connectionString,
-      appSettings: buildAppSettings({
-        hostStorageAccountName: hostStorage.account.name,
-        dataStorageAccountName: dataStorage.account.name,
-        identityClientId: identity.identity.clientId,
-        taskHubName: config.taskHubName,
-      }),
-      dependsOn: [...identity.roleAssignments, hostStorage.containers[DEPLOYMENT_CONTAINER]],
+    const functionApp = declareFunctionApp(this, placement, names, config, {
+      monitoring,
+      hostStorage,
+      dataStorage,
+      identity,
     });
 
     new ManifestEvents(this, 'manifest-events', {
@@ -107,7 +83,6 @@ export class FanOutStack extends TerraformStack {
       queue: dataStorage.queues[BLOB_CREATED_QUEUE],
       deadLetterContainer: dataStorage.containers[DEAD_LETTER_CONTAINER],
     });
-
     const workbook = new PipelineWorkbook(this, 'pipeline-workbook', {
       ...placement,
       name: names.workbook,
@@ -119,36 +94,58 @@ export class FanOutStack extends TerraformStack {
   }
 }
 
-/**
- * Sets up the azurerm provider and the state backend. Both authenticate with Entra ID only (OIDC in CI), matching
- * storage accounts whose shared keys are off.
- */
-function configureTerraform(stack: TerraformStack, stackName: string, backend: StateBackendSettings | undefined): void {
-  new AzurermProvider(stack, 'azurerm', {
-    useOidc: true,
-    storageUseAzuread: true,
-    // Containers and queues go through the management plane, so the provider never needs a data-plane role.
-    features: [{ storage: [{ dataPlaneAvailable: false }] }],
+/** Declares the host account (task hub, deployment package) and the data account (batches, events). */
+function declareStorage(stack: TerraformStack, placement: Placement, names: ResourceNames, config: EnvironmentConfig) {
+  const hostStorage = new HardenedStorageAccount(stack, 'host-storage', {
+    ...placement,
+    name: names.hostStorageAccount,
+    replication: config.storageReplication,
+    containers: [DEPLOYMENT_CONTAINER],
   });
 
-  // The short source "azurerm" that cdktf writes is ambiguous for OpenTofu, whose default registry differs.
-  stack.addOverride('terraform.required_providers.azurerm.source', 'hashicorp/azurerm');
-  stack.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
+  const dataStorage = new HardenedStorageAccount(stack, 'data-storage', {
+    ...placement,
+    name: names.dataStorageAccount,
+    replication: config.storageReplication,
+    containers: [INPUT_CONTAINER, RESULTS_CONTAINER, WORK_CONTAINER, DEAD_LETTER_CONTAINER],
+    queues: [BLOB_CREATED_QUEUE],
+  });
 
-  if (backend === undefined) {
-    // Relative to the stack folder under cdktf.out, so the synthesized JSON does not depend on the machine, and
-    // outside cdktf.out, so a new synth never touches the state.
-    new LocalBackend(stack, { path: `../../../terraform.tfstate.d/${stackName}.tfstate` });
-    return;
-  }
-  // A name left undefined drops out of the JSON, which makes it a partial configuration completed at init.
-  const config: Partial<AzurermBackendConfig> = {
-    resourceGroupName: backend.resourceGroupName,
-    storageAccountName: backend.storageAccountName,
-    containerName: backend.containerName,
-    key: backend.keyTemplate.replaceAll('{stack}', stackName),
-    useOidc: true,
-    useAzureadAuth: true,
-  };
-  new AzurermBackend(stack, config as AzurermBackendConfig);
+  return { hostStorage, dataStorage };
+}
+
+/** Resources the function app connects to. */
+interface AppDependencies {
+  readonly monitoring: Monitoring;
+  readonly hostStorage: HardenedStorageAccount;
+  readonly dataStorage: HardenedStorageAccount;
+  readonly identity: AppIdentity;
+}
+
+/** Declares the Flex Consumption app, which starts only after its identity holds every role it needs. */
+function declareFunctionApp(
+  stack: TerraformStack,
+  placement: Placement,
+  names: ResourceNames,
+  config: EnvironmentConfig,
+  { monitoring, hostStorage, dataStorage, identity }: AppDependencies,
+): FlexFunctionApp {
+  return new FlexFunctionApp(stack, 'function-app', {
+    ...placement,
+    name: names.functionApp,
+    servicePlanName: names.servicePlan,
+    instanceMemoryMb: config.instanceMemoryMb,
+    maximumInstanceCount: config.maximumInstanceCount,
+    alwaysReadyInstances: config.alwaysReadyInstances,
+    deploymentContainerUrl: `${hostStorage.account.primaryBlobEndpoint}${DEPLOYMENT_CONTAINER}`,
+    identity: identity.identity,
+    applicationInsightsConnectionString: monitoring.applicationInsights.connectionString,
+    appSettings: buildAppSettings({
+      hostStorageAccountName: hostStorage.account.name,
+      dataStorageAccountName: dataStorage.account.name,
+      identityClientId: identity.identity.clientId,
+      taskHubName: config.taskHubName,
+    }),
+    dependsOn: [...identity.roleAssignments, hostStorage.containers[DEPLOYMENT_CONTAINER]],
+  });
 }
