@@ -11,7 +11,7 @@ import type {
   HttpRouteHandler,
   RegisteredFunction,
 } from './contracts';
-import { loadDurableFactory } from './durable-loader';
+import { createDurableService } from './durable';
 import { createLogger } from './logger';
 import { startTriggers, StartedTriggers } from './triggers/start-triggers';
 import type { BlobEventRule } from './triggers/blob-event-rule';
@@ -45,7 +45,7 @@ export interface HostOptions {
   /** Environment the settings are merged with. @default process.env */
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
-  /** Durable engine factory. @default `createDurableService` of `./durable` when that module is built */
+  /** Durable engine factory. @default `createDurableService` of `./durable` */
   createDurableService?: CreateDurableService;
   /** Extra HTTP handlers, asked after the durable API and the functions (for example a dashboard). */
   httpHandlers?: HttpRouteHandler[];
@@ -57,7 +57,7 @@ export interface RunningHost {
   port: number;
   invoker: FunctionInvoker;
   functions: ReadonlyMap<string, RegisteredFunction>;
-  durable?: DurableService;
+  durable: DurableService;
   settings: AppSettings;
   hostJson: HostJsonSettings;
   logger: Logger;
@@ -112,22 +112,18 @@ async function startParts(options: HostOptions, context: StartContext): Promise<
   const invoker = new WorkerFunctionInvoker(worker);
 
   const durable = createDurable(options, context, invoker);
-  if (durable) {
-    invoker.registerInputBinding('durableClient', durable.clientBinding);
-    invoker.registerInputBinding('orchestrationClient', durable.clientBinding);
-    server.addHandler(durable.http);
-  }
-  const durableTypes = new Set((durable?.triggerTypes ?? []).map((type) => type.toLowerCase()));
+  invoker.registerInputBinding('durableClient', durable.clientBinding);
+  invoker.registerInputBinding('orchestrationClient', durable.clientBinding);
+  server.addHandler(durable.http);
+  const durableTypes = new Set(durable.triggerTypes.map((type) => type.toLowerCase()));
   const functions = [...invoker.functions.values()].filter((fn) => !durableTypes.has(fn.trigger.type.toLowerCase()));
   server.addHandler(new HttpFunctionRoutes(invoker, functions, hostJson.routePrefix, logger));
   for (const handler of options.httpHandlers ?? []) server.addHandler(handler);
 
   await worker.runAppStartHooks();
   cleanup.push(() => worker.runAppTerminateHooks());
-  if (durable) {
-    await durable.start();
-    cleanup.push(() => durable.stop());
-  }
+  await durable.start();
+  cleanup.push(() => durable.stop());
   const triggers: StartedTriggers = await startTriggers({ ...context, invoker, functions, options });
   cleanup.push(() => triggers.stop());
   server.ready();
@@ -150,16 +146,8 @@ async function startParts(options: HostOptions, context: StartContext): Promise<
   };
 }
 
-function createDurable(
-  options: HostOptions,
-  context: StartContext,
-  invoker: FunctionInvoker,
-): DurableService | undefined {
-  const factory = options.createDurableService ?? loadDurableFactory();
-  if (!factory) {
-    context.logger.warn('durable engine not built: orchestration, activity and entity functions will not run');
-    return undefined;
-  }
+function createDurable(options: HostOptions, context: StartContext, invoker: FunctionInvoker): DurableService {
+  const factory = options.createDurableService ?? createDurableService;
   return factory({
     invoker,
     dataDir: context.dataDir,

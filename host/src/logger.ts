@@ -7,8 +7,8 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** Creates the host's logger: JSON lines, one per record, with `component` naming the host part. */
+/** Creates the host's logger: JSON lines, one per record. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
-  return pino({ level, base: { component: 'host' } }, options.destination ?? pino.destination({ dest: 1, sync: true }));
+  return pino({ level, base: undefined }, options.destination ?? pino.destination({ dest: 1, sync: true }));
 }
