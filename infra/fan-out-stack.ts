@@ -122,7 +122,7 @@ interface AppDependencies {
   readonly identity: AppIdentity;
 }
 
-/** Declares the Flex Consumption app, which starts only after its identity holds every role it needs. */
+/** Declares the Flex Consumption app, which starts only after its identity has every role it needs. */
 function declareFunctionApp(
   stack: TerraformStack,
   placement: Placement,

@@ -2,7 +2,7 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { AzurermBackend, AzurermBackendConfig, LocalBackend, TerraformStack } from 'cdktf';
 import { StateBackendSettings } from './config/state-backend';
 
-/** Terraform versions the synthesized JSON is written for; OpenTofu checks the same constraint against its own. */
+/** Terraform versions the synthesized JSON is written for. OpenTofu checks the constraint against its own version. */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
 
 /**
@@ -17,7 +17,8 @@ export function configureTerraform(
   new AzurermProvider(stack, 'azurerm', {
     useOidc: true,
     storageUseAzuread: true,
-    // Containers and queues go through the management plane, so the provider never needs a data-plane role.
+    // The provider skips its data-plane reads of storage accounts (queue properties, static website), so the deploying
+    // principal needs no data-plane role. Containers and queues use the management plane anyway.
     features: [{ storage: [{ dataPlaneAvailable: false }] }],
   });
 
