@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { ConfigurationError } from './config/errors';
+import { createHostDashboard } from './dashboard';
 import { formatFunctionList } from './function-list';
 import { RunningHost, startHost } from './host';
 import { createLogger } from './logger';
@@ -21,6 +22,7 @@ interface StartOptions {
   blobEventsInterval: number;
   maxRequestBytes: number;
   logLevel: string;
+  dashboard: boolean;
 }
 
 /** Errors whose message says everything: printed as one line, without a stack trace. */
@@ -75,8 +77,16 @@ async function start(options: StartOptions): Promise<void> {
     exitWithError(error);
   }
 
+  if (options.dashboard) {
+    const { dataDir, settings, logger: hostLogger } = host;
+    host.addHttpHandler(
+      createHostDashboard({ dataDir, durableTask: host.hostJson.durableTask, settings, logger: hostLogger }),
+    );
+  }
+
   const lines = formatFunctionList(host.functions.values(), host.url, host.hostJson.routePrefix);
   process.stdout.write(`\nFunctions:\n\n${lines.map((line) => `  ${line}`).join('\n')}\n\n`);
+  if (options.dashboard) process.stdout.write(`Dashboard: ${host.url}/\n`);
   process.stdout.write(`Host listening on ${host.url}. Press Ctrl+C to stop.\n`);
 
   let stopping = false;
@@ -141,6 +151,7 @@ function buildProgram(): Command {
       integer(0, 2 ** 31 - 1),
       DEFAULT_MAX_REQUEST_BYTES,
     )
+    .option('--no-dashboard', 'do not serve the batch dashboard at /')
     .addOption(
       new Option('--log-level <level>', 'lowest log level written to stderr')
         .choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])

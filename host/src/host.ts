@@ -60,6 +60,8 @@ export interface RunningHost {
   durable: DurableService;
   settings: AppSettings;
   hostJson: HostJsonSettings;
+  /** Absolute path of the host state folder. */
+  dataDir: string;
   logger: Logger;
   /** Adds an HTTP handler after the existing ones. */
   addHttpHandler(handler: HttpRouteHandler): void;
@@ -137,6 +139,7 @@ async function startParts(options: HostOptions, context: StartContext): Promise<
     durable,
     settings,
     hostJson,
+    dataDir: context.dataDir,
     logger,
     addHttpHandler: (handler) => server.addHandler(handler),
     stop: once(async () => {

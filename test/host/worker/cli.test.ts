@@ -45,7 +45,9 @@ describe('host CLI', () => {
       expect(run.stdout()).toContain(`hello: [GET,POST] ${url}/api/hello\n`);
       expect(run.stdout()).toContain(`getItem: [GET] ${url}/api/items/{id:int}/{part?}\n`);
       expect(run.stdout()).toContain(`shout: [PUT] ${url}/api/shout\n`);
+      expect(run.stdout()).toContain(`Dashboard: ${url}/\n`);
       expect(await (await fetch(`${url}/api/hello?name=cli`)).text()).toBe('Hello, cli!');
+      expect((await fetch(`${url}/`)).headers.get('content-type')).toMatch(/^text\/html/);
 
       run.child.kill('SIGTERM');
       expect(await run.exit).toBe(0);
