@@ -12,9 +12,13 @@ import { launchChromium } from './chromium';
 
 const APP_DIR = path.resolve(__dirname, '../../functions');
 const SCREENSHOT = path.resolve(__dirname, '../../test-output/dashboard.png');
+const LARGE_SCREENSHOT = path.resolve(__dirname, '../../test-output/dashboard-large.png');
 const BATCH_ID = 'dashboard-twelve';
 const INSTANCE_ID = `batch-${BATCH_ID}`;
 const MAP_ACTIVITY = 'mapBlob';
+const LARGE_BATCH_ID = 'dashboard-large';
+/** More map activities than the 600 rows the timeline draws at most, so rows must aggregate. */
+const LARGE_BATCH_FILES = 650;
 
 /** A file name with markup in it: the page must show it as text. */
 const BAD_FILE = 'notes <b>bold</b> & <img src=x>.csv';
@@ -163,5 +167,39 @@ describe('dashboard', () => {
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10000);
+  });
+
+  it('aggregates the bars of a large batch', async () => {
+    const input = inputContainer(openStorage({ connectionString: azurite.connectionString }));
+    const names = Array.from({ length: LARGE_BATCH_FILES }, (_, index) => `part-${index}.csv`);
+    for (let start = 0; start < names.length; start += 50) {
+      await Promise.all(
+        names.slice(start, start + 50).map((name, offset) => {
+          const text = salesCsv(start + offset);
+          return input.getBlockBlobClient(`${LARGE_BATCH_ID}/${name}`).upload(text, text.length);
+        }),
+      );
+    }
+    const manifest = JSON.stringify({ ...MANIFEST, chunkSize: 250 });
+    await input.getBlockBlobClient(`${LARGE_BATCH_ID}/_manifest.json`).upload(manifest, manifest.length);
+
+    await page.goto(`${host.url}/#batch-${LARGE_BATCH_ID}`);
+    const row = `#batches tr.batch[data-instance-id="batch-${LARGE_BATCH_ID}"]`;
+    await page.waitForSelector(`${row}[data-status="Completed"]`, { timeout: 110000 });
+    await page.waitForSelector('#connection[data-state="idle"]');
+    await page.waitForFunction(
+      (title) => document.getElementById('detail-title')?.textContent === title,
+      `Batch ${LARGE_BATCH_ID}`,
+    );
+    const counts = await page.$$eval('#timeline g.bar', (bars) =>
+      bars.map((bar) => Number(bar.getAttribute('data-count'))),
+    );
+
+    // Every map activity, one list, three chunk reduces, one batch reduce and one result write.
+    const activities = LARGE_BATCH_FILES + 6;
+    expect(counts.length).toBe(Math.ceil(activities / Math.ceil(activities / 600)));
+    expect(counts.reduce((sum, count) => sum + count, 0)).toBe(activities);
+    expect(await page.textContent('#timeline-caption')).toContain(`${activities} activities in ${counts.length} rows`);
+    await page.screenshot({ path: LARGE_SCREENSHOT, fullPage: true });
   });
 });

@@ -18,8 +18,8 @@ async function refresh() {
   try {
     const list = await getJson(API);
     renderBatches(list.batches);
+    // A batch named in the URL that has not started yet keeps its place: the newest batch shows until it does.
     const selected = list.batches.find((batch) => batch.instanceId === selectedId) ?? list.batches[0];
-    selectedId = selected?.instanceId ?? null;
     if (selected && needsDetail(selected)) {
       detail = await getJson(`${API}/${encodeURIComponent(selected.instanceId)}`);
       renderDetail(detail);
@@ -177,7 +177,7 @@ function elapsedMs(instance) {
 
 function markSelected() {
   for (const row of document.querySelectorAll('#batches tr.batch')) {
-    row.classList.toggle('selected', row.dataset.instanceId === selectedId);
+    row.classList.toggle('selected', row.dataset.instanceId === detail?.batch.instanceId);
   }
 }
 
