@@ -25,7 +25,7 @@ interface StartOptions {
   dashboard: boolean;
 }
 
-/** Errors whose message says everything: printed as one line, without a stack trace. */
+/** Errors with a complete message for the user, printed as one line without a stack trace. */
 const USER_ERRORS = [ConfigurationError, PortInUseError, AppLoadError];
 
 function integer(min: number, max: number) {

@@ -3,7 +3,7 @@ import pino, { DestinationStream, Logger } from 'pino';
 export interface LoggerOptions {
   /** Lowest level written. @default process.env.LOG_LEVEL or 'info' */
   level?: string;
-  /** Where JSON lines go. @default stdout */
+  /** Destination of the JSON lines. @default stdout */
   destination?: DestinationStream;
 }
 

@@ -38,7 +38,7 @@ export function compileRoute(template: string, functionName: string): CompiledRo
     if (only?.kind === 'parameter') {
       const parameter = parseParameter(only.text, template, functionName);
       parameters.push(parameter);
-      precedence.push(parameter.catchAll ? 5 : parameter.constraints.length ? 2 : 3);
+      precedence.push(parameterPrecedence(parameter));
       const capture = parameter.catchAll ? '(.*)' : '([^/]+)';
       pattern += parameter.optional || parameter.catchAll ? `(?:${separator}${capture})?` : `${separator}${capture}`;
       return;
@@ -49,6 +49,12 @@ export function compileRoute(template: string, functionName: string): CompiledRo
 
   const regex = new RegExp(`${pattern}/?$`, 'i');
   return { template: clean, precedence, match: (path) => matchPath(regex, parameters, path) };
+}
+
+function parameterPrecedence(parameter: RouteParameter): number {
+  if (parameter.catchAll) return 5;
+  if (parameter.constraints.length > 0) return 2;
+  return 3;
 }
 
 /** Compiles a segment mixing literals and parameters, such as `{name}.{ext}`; parameters match greedily. */

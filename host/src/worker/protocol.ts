@@ -7,7 +7,7 @@ import type { BindingInfo, InvocationResult, RpcTypedData } from '../contracts';
 export type LogLevel = 'trace' | 'debug' | 'information' | 'warning' | 'error' | 'critical' | 'none';
 export type LogCategory = 'user' | 'system' | 'customMetric';
 
-/** What the worker thread receives in `workerData`. */
+/** Start data of the worker thread (`workerData`). */
 export interface WorkerStartData {
   appDir: string;
 }
@@ -27,7 +27,7 @@ export interface InvokeParams {
   retryContext?: { retryCount: number; maxRetryCount: number };
 }
 
-/** Requests from the host, each answered by one `reply` with the same `id`. */
+/** Requests from the host; the worker sends one `reply` with the same `id` for each. */
 export type HostToWorker =
   | { type: 'invoke'; id: number; params: InvokeParams }
   | { type: 'appStart'; id: number }
