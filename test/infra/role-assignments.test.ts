@@ -1,5 +1,11 @@
 import { ENVIRONMENTS } from '../../infra/environments';
-import { describeReference, onlyResource, resourcesOfType, synthesizeEnvironment } from './support/synthesized-stack';
+import {
+  describeReference,
+  onlyResource,
+  resolveReference,
+  resourcesOfType,
+  synthesizeEnvironment,
+} from './support/synthesized-stack';
 
 const dev = ENVIRONMENTS.find((environment) => environment.name === 'dev');
 if (dev === undefined) {
@@ -34,6 +40,13 @@ describe('role assignments', () => {
   it('each name their principal type', () => {
     for (const assignment of roleAssignments) {
       expect(assignment.principal_type).toBe('ServicePrincipal');
+    }
+  });
+
+  it('refer to resource ids and principal ids', () => {
+    for (const assignment of roleAssignments) {
+      expect(resolveReference(json, assignment.scope).attribute).toBe('id');
+      expect(resolveReference(json, assignment.principal_id).attribute).toMatch(/^(identity\[0\]\.)?principal_id$/);
     }
   });
 
