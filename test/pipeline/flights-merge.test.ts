@@ -28,7 +28,7 @@ interface Dataset {
   columns: Record<Metric, Float64Array>;
 }
 
-/** The 200k flights JSON, grouped by hour of departure. */
+/** Loads the 200k flights JSON, grouped by hour of departure. */
 function loadFlights200k(): Dataset {
   const path = join(__dirname, '../../node_modules/vega-datasets/data/flights-200k.json');
   const flights = JSON.parse(readFileSync(path, 'utf8')) as Record<Metric, number>[];
@@ -43,7 +43,7 @@ function loadFlights200k(): Dataset {
   };
 }
 
-/** The 3M flights parquet (ZSTD), converted by a child process because hyparquet is ESM-only; grouped by origin. */
+/** Loads the 3M flights parquet (ZSTD) grouped by origin, converted in a child process because hyparquet is ESM-only. */
 async function loadFlights3m(directory: string): Promise<Dataset> {
   const csvPath = join(directory, 'flights-3m.csv');
   const parquet = join(__dirname, '../../node_modules/vega-datasets/data/flights-3m.parquet');
@@ -69,7 +69,7 @@ async function loadFlights3m(directory: string): Promise<Dataset> {
   return dataset;
 }
 
-/** One CSV per part, cut at seeded random row offsets so the parts differ in size. */
+/** Splits the rows into CSV parts at seeded random offsets, so the parts differ in size. */
 function splitToCsv(data: Dataset, parts: number, random: () => number): string[] {
   const rows = data.keys.length;
   const cuts = new Set<number>();
@@ -130,7 +130,7 @@ const treeShapes: Record<string, Merge> = {
   'mergeAll in one pass': (partials) => mergeAll(partials),
 };
 
-/** Exact reference values per group, computed directly from the data set. */
+/** Collects each group's metric values, the reference for exact fields and quantiles. */
 function referenceByGroup(data: Dataset): Map<string, Record<Metric, number[]>> {
   const byGroup = new Map<string, Record<Metric, number[]>>();
   data.keys.forEach((key, i) => {

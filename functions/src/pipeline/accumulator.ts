@@ -98,7 +98,8 @@ export class Accumulator {
     const group = this.groupFor(incoming.key);
     if (group.count > 0 && !sameNames(group.metrics.keys(), Object.keys(incoming.metrics))) {
       throw new InvalidInputError(
-        `Cannot merge partials with different metrics: [${[...group.metrics.keys()]}] and [${Object.keys(incoming.metrics)}].`,
+        `Cannot merge partials with different metrics: [${[...group.metrics.keys()]}] and [${Object.keys(incoming.metrics)}]. ` +
+          'Merge only partials mapped with the same manifest.',
         'metrics',
         Object.keys(incoming.metrics),
       );
@@ -143,7 +144,8 @@ export class Accumulator {
       this.keyFields = fields;
     } else if (this.keyFields !== fields) {
       throw new InvalidInputError(
-        `Cannot merge partials grouped by different columns: ${this.keyFields} and ${fields}.`,
+        `Cannot merge partials grouped by different columns: ${this.keyFields} and ${fields}. ` +
+          'Merge only partials mapped with the same manifest.',
         'groupBy',
         Object.keys(key),
       );

@@ -34,9 +34,9 @@ function isBlankLine(record: readonly string[]): boolean {
 
 /**
  * Maps CSV text with a header row into `accumulator`. Quoted fields may contain commas, quotes and
- * newlines; CRLF and LF line ends both work and blank lines are skipped. A file with no header is an
- * empty partial. Rows with the wrong number of fields or a bad metric are rejected; a missing column
- * or broken CSV structure (an unclosed quote, a record over 1 MiB) fails the file.
+ * newlines. CRLF and LF line ends both work, and blank lines are skipped. A file with no header is an
+ * empty partial. Rows with the wrong number of fields or a bad metric are rejected. A missing column
+ * or a broken CSV structure, such as an unclosed quote or a record over 1 MiB, fails the file.
  */
 export async function mapCsv(
   text: AsyncIterable<string>,

@@ -6,7 +6,7 @@ export class InvalidInputError extends Error {
 
   constructor(
     message: string,
-    /** The field or parameter that holds the invalid value. */
+    /** The field or parameter that contains the invalid value. */
     readonly field: string,
     /** The rejected value as received. */
     readonly value: unknown,

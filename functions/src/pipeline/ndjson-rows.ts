@@ -7,9 +7,9 @@ type Cell = { ok: true; value: string | number } | { ok: false; reason: string }
 
 /**
  * Maps NDJSON text, one JSON object per line, into `accumulator`. Blank lines are skipped and a
- * trailing CR is ignored. A line that is not a JSON object, or whose groupBy or metric field is
- * missing, null or nested, is rejected; fields the manifest does not use are not checked. A line
- * over 1 MiB fails the file, because reading on would hold it all in memory.
+ * trailing CR is ignored. A line is rejected when it is not a JSON object or when a groupBy or metric
+ * field is missing, null or nested. Fields the manifest does not use are not checked. A line over
+ * 1 MiB fails the file, because reading on would hold it all in memory.
  */
 export async function mapNdjson(text: AsyncIterable<string>, options: MapOptions, accumulator: Accumulator) {
   let pending: string[] = [];

@@ -9,7 +9,7 @@ export const MAX_RECORD_CHARS = 1024 * 1024;
  */
 export const MAX_METRIC_MAGNITUDE = 1e300;
 
-/** Where a row's values come from: a CSV header index or an NDJSON field name per column. */
+/** GroupBy and metric column names read from each row. */
 export interface RowColumns {
   groupBy: readonly string[];
   metrics: readonly string[];

@@ -14,8 +14,8 @@ export function createSketch(): DDSketch {
 /**
  * Merges `source` into `target`, both stores and the zero count.
  *
- * NOTE: `DDSketch.merge` in @datadog/sketches-js 2.1.1 merges the positive store only, so negative
- * values of the source are lost; this function merges the negative store as well.
+ * NOTE: `DDSketch.merge` in @datadog/sketches-js 2.1.1 merges the positive store only, so it loses
+ * the source's negative values. This function merges the negative store as well.
  */
 export function mergeSketchInto(target: DDSketch, source: DDSketch): void {
   if (target.mapping.gamma !== source.mapping.gamma) {

@@ -2,7 +2,7 @@
 export const MAX_MESSAGE_BYTES = 4096;
 
 /**
- * Caps `message` at `maxBytes` of UTF-8 without splitting a character, and says how much was cut.
+ * Caps `message` at `maxBytes` of UTF-8 without splitting a character, and appends the original size.
  */
 export function truncateMessage(message: string, maxBytes = MAX_MESSAGE_BYTES): string {
   const bytes = Buffer.from(message, 'utf8');
