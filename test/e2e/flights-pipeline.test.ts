@@ -33,6 +33,16 @@ const QUANTILES: [string, number][] = [
   ['p99', 0.99],
 ];
 
+/** Returns the error lines of the host log, which the test folder's removal would otherwise lose. */
+async function hostErrors(stack: RunningStack): Promise<string> {
+  const log = await readFile(stack.hostLogFile!, 'utf8').catch(() => '');
+  return log
+    .split('\n')
+    .filter((line) => /"level":(50|60)/.test(line))
+    .slice(-5)
+    .join('\n');
+}
+
 /** Returns the one folder of daily CSV files that the demo exported under its cache folder. */
 async function exportedFolder(cacheDir: string): Promise<string> {
   const entries = await readdir(cacheDir, { withFileTypes: true });
@@ -69,7 +79,7 @@ describe('flights pipeline end to end', () => {
       runScript(path.join(REPO_ROOT, 'test', 'e2e', 'flight-rows.mjs'), [flightsParquetPath(), String(DAYS)]),
     ]);
     demo = demoRun;
-    if (demo.code !== 0) throw new Error(`demo failed: ${demo.stderr}\nhost log: ${stack.hostLogFile}`);
+    if (demo.code !== 0) throw new Error(`demo failed: ${demo.stderr}\nhost errors:\n${await hostErrors(stack)}`);
     if (rows.code !== 0) throw new Error(`reading the Parquet rows failed: ${rows.stderr}`);
     summary = JSON.parse(await readFile(summaryFile, 'utf8')) as Summary;
     exact = aggregateLines(rows.stdout, METRICS);
