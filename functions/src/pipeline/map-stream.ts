@@ -18,22 +18,21 @@ export const DEFAULT_MAX_GROUPS = 100_000;
  * zero rows. Errors of the source itself (a failed download) are thrown, so the caller can retry.
  */
 export async function mapStream(source: ByteSource, options: MapOptions): Promise<MapResult> {
+  if (options.format !== 'csv' && options.format !== 'ndjson') {
+    throw new InvalidInputError(
+      `Invalid format ${JSON.stringify(options.format)}: use "csv" or "ndjson".`,
+      'format',
+      options.format,
+    );
+  }
+
   const counter = { bytes: 0 };
   const accumulator = new Accumulator(options.maxGroups ?? DEFAULT_MAX_GROUPS);
   const text = decodeUtf8(source, counter);
+  const mapRows = options.format === 'csv' ? mapCsv : mapNdjson;
 
   try {
-    if (options.format === 'csv') {
-      await mapCsv(text, options, accumulator);
-    } else if (options.format === 'ndjson') {
-      await mapNdjson(text, options, accumulator);
-    } else {
-      throw new InvalidInputError(
-        `Invalid format ${JSON.stringify(options.format)}: use "csv" or "ndjson".`,
-        'format',
-        options.format,
-      );
-    }
+    await mapRows(text, options, accumulator);
   } catch (error) {
     if (error instanceof FileFormatError) {
       return { ok: false, error: { kind: error.kind, message: truncateMessage(error.message) } };
