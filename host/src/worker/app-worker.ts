@@ -11,7 +11,7 @@ import type {
   SerializedError,
   WorkerToHost,
 } from './protocol';
-import { typescriptBootstrap } from './typescript-bootstrap';
+import { freshCompiledFile, typescriptBootstrap } from './typescript-bootstrap';
 import { logFromWorker } from './worker-log';
 
 export interface AppWorkerOptions {
@@ -148,9 +148,13 @@ function toRegisteredFunction(metadata: FunctionMetadata): RegisteredFunction {
 
 /**
  * Returns how to start the worker thread. Compiled, its entry sits next to this file. Run from the TypeScript
- * sources (ts-jest), the thread compiles the sources with `typescript` as it requires them, so tests need no build.
+ * sources (ts-jest), it uses a fresh build when there is one and otherwise compiles the sources as it loads them.
  */
 function workerEntry(): { script: string; eval: boolean } {
   if (!__filename.endsWith('.ts')) return { script: path.join(__dirname, 'thread.js'), eval: false };
-  return { script: typescriptBootstrap(path.join(__dirname, 'thread.ts')), eval: true };
+
+  const source = path.join(__dirname, 'thread.ts');
+  const compiled = freshCompiledFile(source);
+  if (compiled) return { script: compiled, eval: false };
+  return { script: typescriptBootstrap(source), eval: true };
 }

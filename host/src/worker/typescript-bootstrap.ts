@@ -1,3 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+const SOURCE_ROOT = path.resolve(__dirname, '..');
+const COMPILED_ROOT = path.resolve(SOURCE_ROOT, '../dist');
+
 /**
  * Returns CommonJS source that compiles `.ts` files with `typescript` as they are required and then requires
  * `entry`. It lets a worker thread or child process run the host from its TypeScript sources, as tests do.
@@ -14,4 +20,26 @@ export function typescriptBootstrap(entry: string): string {
     };
     require(${JSON.stringify(entry)});
   `;
+}
+
+/**
+ * Returns the compiled counterpart under `host/dist` of a source file under `host/src`, when it exists and
+ * is newer than every source file, so a fresh build saves loading the TypeScript compiler.
+ */
+export function freshCompiledFile(sourceFile: string): string | undefined {
+  const relative = path.relative(SOURCE_ROOT, sourceFile).replace(/\.ts$/, '.js');
+  const compiled = path.join(COMPILED_ROOT, relative);
+  if (!fs.existsSync(compiled)) return undefined;
+  const compiledAt = fs.statSync(compiled).mtimeMs;
+  return newestSourceTime(SOURCE_ROOT) <= compiledAt ? compiled : undefined;
+}
+
+function newestSourceTime(directory: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
+    const full = path.join(directory, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSourceTime(full));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
 }

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { typescriptBootstrap } from '../../../host/src/worker/typescript-bootstrap';
+import { freshCompiledFile, typescriptBootstrap } from '../../../host/src/worker/typescript-bootstrap';
 import { FIXTURE_APPS, tempDir, waitFor } from './host-fixtures';
 
 const CLI = path.resolve(__dirname, '../../../host/src/cli.ts');
@@ -14,11 +14,11 @@ interface CliRun {
   exit: Promise<number | null>;
 }
 
-/** Runs the CLI from its TypeScript sources in a child process, as `node host/dist/cli.js` runs it. */
+/** Runs the CLI in a child process: the fresh build when there is one, else the TypeScript sources. */
 function runCli(args: string[]): CliRun {
-  const child = spawn(process.execPath, ['-e', typescriptBootstrap(CLI), 'cli', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const compiled = freshCompiledFile(CLI);
+  const entry = compiled ? [compiled] : ['-e', typescriptBootstrap(CLI), 'cli'];
+  const child = spawn(process.execPath, [...entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
