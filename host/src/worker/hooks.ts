@@ -4,9 +4,11 @@ export const HOOK_NAMES = ['preInvocation', 'postInvocation', 'appStart', 'appTe
 export type HookName = (typeof HOOK_NAMES)[number];
 export type HookCallback = (context: Record<string, unknown>) => unknown;
 
-/** Raised for an unknown hook name; `@azure/functions` recognises it by `isAzureFunctionsSystemError`. */
+/**
+ * Raised for an unknown hook name. It keeps the name `RangeError` because `@azure/functions` recognises the
+ * worker's rejection by that name plus `isAzureFunctionsSystemError`.
+ */
 export class UnknownHookError extends RangeError {
-  override name = 'UnknownHookError';
   isAzureFunctionsSystemError = true;
 }
 

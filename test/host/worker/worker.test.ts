@@ -139,6 +139,27 @@ app.http('outcome', { handler: () => ({ body: outcome }) });`,
     );
   });
 
+  it('lets log hooks change level and message', async () => {
+    const records: LogRecord[] = [];
+    const appDir = writeApp({
+      'package.json': JSON.stringify({ main: 'index.js' }),
+      'index.js': `${CORE_REQUIRE}app.hook.log((context) => {
+  if (context.category !== 'user') return;
+  context.message = context.message.replace('s3cr3t', '***');
+  if (context.message.startsWith('noisy')) context.level = 'debug';
+});
+app.http('talk', { handler: (request, context) => { context.info('token s3cr3t'); context.warn('noisy line'); return {}; } });`,
+    });
+    const host = await start(appDir, records);
+    await fetch(`${host.url}/api/talk`);
+
+    const user = records.filter((record) => record.category === 'user');
+    expect(user.map((record) => [record.level, record.msg])).toEqual([
+      [30, 'token ***'],
+      [20, 'noisy line'],
+    ]);
+  });
+
   it('loads ES module entry files with import()', async () => {
     const appDir = writeApp({
       'package.json': JSON.stringify({ main: 'src/*.{js,mjs}', type: 'module' }),
