@@ -10,7 +10,7 @@
  */
 
 /** Chart or table type of a query step. */
-export type WorkbookVisualization = 'table' | 'timechart' | 'barchart' | 'tiles';
+export type WorkbookVisualization = 'table' | 'timechart' | 'barchart';
 
 export interface WorkbookQuery {
   /** Stable step name inside the workbook. */
@@ -98,7 +98,7 @@ requests
 export const FAN_OUT_WIDTH: WorkbookQuery = {
   name: 'fan-out-width',
   title: 'Activities scheduled per orchestration',
-  visualization: 'tiles',
+  visualization: 'table',
   query: `${DURABLE_TRACES}
 | where tostring(customDimensions.prop__functionType) == "Activity"
 | where tostring(customDimensions.prop__state) == "Scheduled"
