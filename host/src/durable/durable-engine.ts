@@ -1,12 +1,14 @@
 import type { DurableService, DurableServiceOptions, InputBindingProvider } from '../contracts';
 import { clientBindingData } from './client-binding';
 import { ActivityDispatcher } from './dispatch/activity-dispatcher';
+import { EntityDispatcher } from './dispatch/entity-dispatcher';
 import { OrchestrationDispatcher } from './dispatch/orchestration-dispatcher';
 import { TimerDispatcher } from './dispatch/timer-dispatcher';
 import type { EngineContext } from './engine-context';
 import { FunctionCatalog } from './function-catalog';
 import { HistoryCache } from './history-cache';
 import { dashboardRoutes } from './http/dashboard-routes';
+import { entityRoutes } from './http/entity-routes';
 import { DurableHttpApi } from './http/durable-http-api';
 import { instanceRoutes } from './http/instance-routes';
 import { InstanceManager } from './management';
@@ -29,6 +31,7 @@ export class DurableEngine implements DurableService {
   private readonly orchestrations: OrchestrationDispatcher;
   private readonly activities: ActivityDispatcher;
   private readonly timers: TimerDispatcher;
+  private readonly entities: EntityDispatcher;
   private readonly ctx: EngineContext;
   private started = false;
 
@@ -47,14 +50,19 @@ export class DurableEngine implements DurableService {
         orchestrations: () => this.started && this.orchestrations.wake(),
         activities: () => this.started && this.activities.wake(),
         timers: () => this.started && this.timers.wake(),
-        entities: () => undefined,
+        entities: () => this.started && this.entities.wake(),
       },
     };
     this.orchestrations = new OrchestrationDispatcher(this.ctx);
     this.activities = new ActivityDispatcher(this.ctx);
     this.timers = new TimerDispatcher(this.ctx);
+    this.entities = new EntityDispatcher(this.ctx);
     this.manager = new InstanceManager(this.ctx);
-    this.http = new DurableHttpApi([...instanceRoutes(this.ctx, this.manager), ...dashboardRoutes(this.ctx)]);
+    this.http = new DurableHttpApi([
+      ...instanceRoutes(this.ctx, this.manager),
+      ...entityRoutes(this.ctx),
+      ...dashboardRoutes(this.ctx),
+    ]);
     const binding = JSON.stringify(
       clientBindingData(options.baseUrl, this.settings.hubName, this.settings.localRpcEndpointEnabled),
     );
@@ -78,6 +86,7 @@ export class DurableEngine implements DurableService {
     this.orchestrations.wake();
     this.activities.wake();
     this.timers.wake();
+    this.entities.wake();
   }
 
   async stop(): Promise<void> {
@@ -88,6 +97,7 @@ export class DurableEngine implements DurableService {
     this.started = false;
     this.timers.stop();
     await this.activities.stop();
+    await this.entities.stop();
     await this.orchestrations.stop();
     this.store.close();
     this.ctx.logger.info({ hubName: this.settings.hubName }, 'durable engine stopped');

@@ -7,6 +7,7 @@ export interface DurableSettings {
   hubName: string;
   maxConcurrentActivityFunctions: number;
   maxConcurrentOrchestratorFunctions: number;
+  maxConcurrentEntityFunctions: number;
   /** Milliseconds; sent to the SDK as `maximumShortTimerDuration`. @default 6 days (Azure Storage) */
   maximumShortTimerDurationMs: number;
   /** Milliseconds; sent to the SDK as `longRunningTimerIntervalDuration`. @default 3 days (Azure Storage) */
@@ -73,6 +74,7 @@ export function readDurableSettings(settings: Record<string, unknown>): DurableS
     hubName,
     maxConcurrentActivityFunctions: positiveInteger(settings, 'maxConcurrentActivityFunctions', 10 * cores),
     maxConcurrentOrchestratorFunctions: positiveInteger(settings, 'maxConcurrentOrchestratorFunctions', 10 * cores),
+    maxConcurrentEntityFunctions: positiveInteger(settings, 'maxConcurrentEntityFunctions', 10 * cores),
     maximumShortTimerDurationMs,
     longRunningTimerIntervalMs,
     defaultAsyncRequestSleepTimeMs: positiveInteger(http, 'defaultAsyncRequestSleepTimeMilliseconds', 30000),

@@ -1,3 +1,4 @@
 export * from './rows';
 export * from './task-hub-store';
 export * from './queries';
+export * from './entity-store';

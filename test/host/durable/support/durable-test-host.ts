@@ -62,7 +62,7 @@ export async function startDurableTestHost(app: string, dataDir?: string): Promi
     const response = await request(
       'POST',
       `${WEBHOOK}/orchestrators/${name}${suffix}`,
-      input === undefined ? undefined : input,
+      input === undefined ? undefined : JSON.stringify(input),
     );
     if (response.status !== 202) {
       throw new Error(`start ${name} returned ${response.status}: ${JSON.stringify(response.body)}`);
