@@ -16,6 +16,7 @@ const LARGE_SCREENSHOT = path.resolve(__dirname, '../../test-output/dashboard-la
 const BATCH_ID = 'dashboard-twelve';
 const INSTANCE_ID = `batch-${BATCH_ID}`;
 const MAP_ACTIVITY = 'mapBlob';
+const INVALID_BATCH_ID = 'dashboard-invalid';
 const LARGE_BATCH_ID = 'dashboard-large';
 /** More map activities than the 600 rows the timeline draws at most, so rows must aggregate. */
 const LARGE_BATCH_FILES = 650;
@@ -68,6 +69,26 @@ describe('dashboard', () => {
     await host?.stop();
     await azurite?.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves the page with a strict content security policy', async () => {
+    const response = await fetch(`${host.url}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await response.text()).not.toMatch(/https?:\/\//);
+  });
+
+  it('rejects writes, unknown batches and bad paths', async () => {
+    const write = await fetch(`${host.url}/dashboard/api/batches`, { method: 'POST' });
+    expect(write.status).toBe(405);
+    const unknown = await fetch(`${host.url}/dashboard/api/batches/batch-missing`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: string }).error).toContain('batch-missing');
+    const badEncoding = await fetch(`${host.url}/dashboard/api/batches/%E0%A4%A`);
+    expect(badEncoding.status).toBe(400);
+    const missingAsset = await fetch(`${host.url}/dashboard/assets/missing.js`);
+    expect(missingAsset.status).toBe(404);
   });
 
   it('follows a batch of 12 files to 100%', async () => {
@@ -169,6 +190,27 @@ describe('dashboard', () => {
     expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10000);
   });
 
+  it('shows why a batch failed before mapping', async () => {
+    const input = inputContainer(openStorage({ connectionString: azurite.connectionString }));
+    const manifest = JSON.stringify({ groupBy: 'region' });
+    await input.getBlockBlobClient(`${INVALID_BATCH_ID}/_manifest.json`).upload(manifest, manifest.length);
+
+    await page.goto(`${host.url}/#batch-${INVALID_BATCH_ID}`);
+    await page.waitForSelector(
+      `#batches tr.batch[data-instance-id="batch-${INVALID_BATCH_ID}"][data-status="Completed"]`,
+      {
+        timeout: 30000,
+      },
+    );
+    await page.waitForFunction(() => document.querySelectorAll('#failures tbody tr').length > 0);
+    const facts = await page.$$eval('#facts dt, #facts dd', (cells) => cells.map((cell) => cell.textContent));
+    const failure = await page.$$eval('#failures tbody tr td', (cells) => cells.map((cell) => cell.textContent));
+
+    expect(facts[facts.indexOf('Outcome') + 1]).toBe('failed');
+    expect(failure[0]).toBe(`batch-${INVALID_BATCH_ID}`);
+    expect(failure[2]).toMatch(/^invalid-manifest: /);
+  });
+
   it('aggregates the bars of a large batch', async () => {
     const input = inputContainer(openStorage({ connectionString: azurite.connectionString }));
     const names = Array.from({ length: LARGE_BATCH_FILES }, (_, index) => `part-${index}.csv`);
@@ -185,7 +227,7 @@ describe('dashboard', () => {
 
     await page.goto(`${host.url}/#batch-${LARGE_BATCH_ID}`);
     const row = `#batches tr.batch[data-instance-id="batch-${LARGE_BATCH_ID}"]`;
-    await page.waitForSelector(`${row}[data-status="Completed"]`, { timeout: 110000 });
+    await page.waitForSelector(`${row}[data-status="Completed"]`, { timeout: 200000 });
     await page.waitForSelector('#connection[data-state="idle"]');
     await page.waitForFunction(
       (title) => document.getElementById('detail-title')?.textContent === title,
@@ -201,5 +243,5 @@ describe('dashboard', () => {
     expect(counts.reduce((sum, count) => sum + count, 0)).toBe(activities);
     expect(await page.textContent('#timeline-caption')).toContain(`${activities} activities in ${counts.length} rows`);
     await page.screenshot({ path: LARGE_SCREENSHOT, fullPage: true });
-  });
+  }, 300000);
 });

@@ -1,4 +1,4 @@
-import { isObject } from './activity-fields';
+import { isObject, typedErrorMessage } from './activity-fields';
 import { BatchSummary, batchIdOf, familyOf, groupBatches } from './batches';
 import { withLiveProgress } from './live-progress';
 import { DashboardSource } from './records';
@@ -54,7 +54,9 @@ export async function readBatchDetail(
   const activities = await source.listActivities([...family]);
   const { originMs, bars } = activityBars(activities);
   const timeline = buildTimeline(bars, originMs, options.nowMs, options.maxBars);
+  const batchError = typedErrorMessage(output);
   const failures = [
+    ...(batchError === null ? [] : [{ label: instanceId, functionName: batch.name, reason: batchError }]),
     ...instances
       .filter((instance) => family.has(instance.instanceId) && instance.runtimeStatus === 'Failed')
       .map((instance) => ({

@@ -18,6 +18,7 @@ export interface DashboardOptions {
 }
 
 const API_PREFIX = '/dashboard/api/batches';
+const ASSETS_PREFIX = '/dashboard/assets/';
 
 /** Blocks inline scripts, inline event handlers and other origins: a second defence behind escaping every value. */
 const PAGE_HEADERS = {
@@ -35,18 +36,21 @@ export function createDashboardHandler(options: DashboardOptions): HttpRouteHand
   return {
     async handle(request) {
       const path = request.url.pathname;
-      if (path === '/' || path === '/dashboard' || path === '/dashboard/') return serveAsset(assets.get('index.html'));
-      if (path.startsWith('/dashboard/assets/')) return serveAsset(assets.get(path.slice('/dashboard/assets/'.length)));
-      if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) return undefined;
+      const isPage = path === '/' || path === '/dashboard' || path === '/dashboard/';
+      const isAsset = path.startsWith(ASSETS_PREFIX);
+      const isApi = path === API_PREFIX || path.startsWith(`${API_PREFIX}/`);
+      if (!isPage && !isAsset && !isApi) return undefined;
       if (request.method !== 'GET' && request.method !== 'HEAD') {
-        return json(405, { error: `method ${request.method} is not allowed: the dashboard API is read-only` });
+        return json(405, { error: `method ${request.method} is not allowed on ${path}: the dashboard is read-only` });
       }
+      if (isPage) return serveAsset(assets.get('index.html'));
+      if (isAsset) return serveAsset(assets.get(path.slice(ASSETS_PREFIX.length)));
 
       try {
         return await serveApi(request, options);
       } catch (error) {
         options.logger?.error({ err: error, path }, 'dashboard request failed');
-        return json(500, { error: `reading the task hub failed: ${(error as Error).message}` });
+        return json(500, { error: `dashboard request failed: ${(error as Error).message}` });
       }
     },
   };
@@ -115,7 +119,9 @@ function serveAsset(asset: StaticAsset | undefined): HostHttpResponse {
 }
 
 function notFound(instanceId: string): HostHttpResponse {
-  return json(404, { error: `no top-level orchestration instance has the id ${JSON.stringify(instanceId)}` });
+  return json(404, {
+    error: `batch instance ${JSON.stringify(instanceId)} not found: ${API_PREFIX} lists the top-level instances`,
+  });
 }
 
 function json(status: number, value: unknown): HostHttpResponse {

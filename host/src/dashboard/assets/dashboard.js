@@ -133,6 +133,7 @@ function facts(data) {
     ['Instance', batch.instanceId],
     ['Orchestrator', batch.name],
     ['Status', statusBadge(batch.runtimeStatus)],
+    ...(data.outcome ? [['Outcome', data.outcome]] : []),
     ['Sub-orchestrations', String(batch.children.length)],
     ['Started', formatTime(batch.createdTime)],
     ['Duration', formatDuration(elapsedMs(batch))],
