@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DurableClient, DurableOrchestrationStatus, OrchestrationRuntimeStatus } from 'durable-functions';
-import { BatchInput, RunMode } from './contracts';
+import { BatchInput, ChunkInput, ProgressStatus, RunMode } from './contracts';
 import { FunctionName } from './function-names';
 import { batchInstanceId, chunkInstanceId } from './paths';
 
@@ -98,21 +98,53 @@ export async function existingChunkStatuses(
   }
 }
 
-/** Terminates the batch instance and its active chunk sub-orchestrations; returns the terminated ids. */
+/** Milliseconds terminate waits for a scheduled chunk sub-orchestration to be created. */
+const CHUNK_CREATION_TIMEOUT_MS = 10000;
+const CHUNK_POLL_INTERVAL_MS = 100;
+
+/**
+ * Terminates the batch instance and its active chunk sub-orchestrations; returns the terminated ids. The engine
+ * creates a sub-orchestration some time after the parent scheduled it, and terminating the parent does not stop
+ * that, so each chunk the parent's `customStatus.chunks` announces is awaited until it exists for the current run.
+ */
 export async function terminateBatch(client: DurableClient, instanceId: string, reason: string): Promise<string[]> {
   const terminated: string[] = [];
   const parent = await findStatus(client, instanceId);
-  if (parent && isActive(parent)) {
+  if (!parent) return terminated;
+  if (isActive(parent)) {
     await client.terminate(instanceId, reason);
     terminated.push(instanceId);
   }
+
+  const runId = (parent.input as Partial<BatchInput> | null)?.runId;
+  const announced = (parent.customStatus as ProgressStatus | null)?.chunks ?? 0;
+  const chunks = await Promise.all(
+    Array.from({ length: announced }, (_, index) => waitForChunk(client, chunkInstanceId(instanceId, index), runId)),
+  );
+  const known = new Set(chunks.map((chunk) => chunk?.instanceId));
   for (const chunk of await existingChunkStatuses(client, instanceId)) {
-    if (isActive(chunk)) {
-      await client.terminate(chunk.instanceId, reason);
-      terminated.push(chunk.instanceId);
-    }
+    if (!known.has(chunk.instanceId)) chunks.push(chunk);
   }
+
+  const active = chunks.filter((chunk): chunk is DurableOrchestrationStatus => chunk !== undefined && isActive(chunk));
+  await Promise.all(active.map((chunk) => client.terminate(chunk.instanceId, reason)));
+  terminated.push(...active.map((chunk) => chunk.instanceId));
   return terminated;
+}
+
+/** Polls until the chunk instance of `runId` exists; undefined when it does not appear in time. */
+async function waitForChunk(
+  client: DurableClient,
+  chunkId: string,
+  runId: string | undefined,
+): Promise<DurableOrchestrationStatus | undefined> {
+  const deadline = Date.now() + CHUNK_CREATION_TIMEOUT_MS;
+  for (;;) {
+    const status = await findStatus(client, chunkId);
+    if (status && (status.input as Partial<ChunkInput> | null)?.runId === runId) return status;
+    if (Date.now() > deadline) return status;
+    await new Promise((resolve) => setTimeout(resolve, CHUNK_POLL_INTERVAL_MS));
+  }
 }
 
 /** Purges the history of the batch instance and of every chunk sub-orchestration it created; returns the count. */

@@ -1,0 +1,248 @@
+/**
+ * Starts, duplicate deliveries, redrive, terminate and purge of batch runs on the local host with a real Durable
+ * engine and Azurite. The host loads `functions/dist`, so build the app first (`npm test` does).
+ */
+import {
+  csvFile,
+  expectedGroups,
+  expectGroups,
+  makeRows,
+  readResult,
+  SALES_MANIFEST,
+  uploadBatch,
+} from './support/batch-data';
+import { appEvents, BatchHost, request, startBatchHost, waitForBatch } from './support/host-harness';
+
+/** The Event Grid event that Azure Storage publishes for a new manifest blob. */
+function manifestEvent(batchId: string, etag: string, id: string) {
+  return {
+    id,
+    topic: '/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/devstoreaccount1',
+    subject: `/blobServices/default/containers/input/blobs/${batchId}/_manifest.json`,
+    eventType: 'Microsoft.Storage.BlobCreated',
+    eventTime: new Date().toISOString(),
+    data: { api: 'PutBlob', eTag: etag, url: `http://127.0.0.1/devstoreaccount1/input/${batchId}/_manifest.json` },
+    dataVersion: '',
+    metadataVersion: '1',
+  };
+}
+
+describe('batch control on the local host', () => {
+  let host: BatchHost;
+
+  beforeAll(async () => {
+    host = await startBatchHost();
+  });
+
+  afterAll(() => host?.stop());
+
+  const manifestEtag = async (batchId: string) =>
+    String(
+      (await host.blobs.getContainerClient('input').getBlobClient(`${batchId}/_manifest.json`).getProperties()).etag,
+    );
+
+  const sendEvents = async (events: unknown[]) => {
+    const queue = host.queues.getQueueClient('blob-created');
+    await queue.createIfNotExists();
+    await Promise.all(events.map((event) => queue.sendMessage(Buffer.from(JSON.stringify(event)).toString('base64'))));
+  };
+
+  it('duplicate deliveries start one run', async () => {
+    const files = Array.from({ length: 6 }, (_, index) => csvFile(`d${index}.csv`, makeRows(index, 20)));
+    await uploadBatch(host.blobs, 'dup-e2e', files, SALES_MANIFEST);
+    const etag = await manifestEtag('dup-e2e');
+    await sendEvents(Array.from({ length: 5 }, (_, index) => manifestEvent('dup-e2e', etag, `copy-${index}`)));
+
+    const first = await waitForBatch(host, 'dup-e2e');
+    await sendEvents([manifestEvent('dup-e2e', etag, 'late-copy')]);
+    await waitForLog(host, 'starter.duplicate-manifest', 'dup-e2e', (events) =>
+      events.some((e) => e.etag !== undefined),
+    );
+    const second = await waitForBatch(host, 'dup-e2e');
+
+    const started = appEvents(host.logs, 'starter.batch-started').filter((event) => event.batchId === 'dup-e2e');
+    expect(started).toHaveLength(1);
+    expect(second.runId).toBe(first.runId);
+    const skipped = ['starter.duplicate-manifest', 'starter.batch-busy', 'starter.start-raced'].flatMap((name) =>
+      appEvents(host.logs, name).filter((event) => event.batchId === 'dup-e2e'),
+    );
+    expect(skipped.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('changed manifest starts a new run', async () => {
+    await uploadBatch(host.blobs, 'changed-e2e', [csvFile('a.csv', makeRows(1, 5))], SALES_MANIFEST);
+    const first = await waitForBatch(host, 'changed-e2e');
+
+    const text = JSON.stringify({ ...SALES_MANIFEST, toleratedFailurePercentage: 5 });
+    await host.blobs
+      .getContainerClient('input')
+      .getBlockBlobClient('changed-e2e/_manifest.json')
+      .upload(text, text.length);
+    const next = await waitUntil(async () => {
+      const view = await waitForBatch(host, 'changed-e2e');
+      return view.runId !== first.runId ? view : undefined;
+    });
+
+    expect(next).toMatchObject({ instanceId: 'batch-changed-e2e', status: 'completed' });
+    const started = appEvents(host.logs, 'starter.batch-started').filter((event) => event.batchId === 'changed-e2e');
+    expect(started).toHaveLength(2);
+  });
+
+  it('redrive reprocesses only failed files', async () => {
+    const good = [
+      csvFile('a.csv', makeRows(1, 10)),
+      csvFile('b.csv', makeRows(2, 10)),
+      csvFile('c.csv', makeRows(3, 10)),
+    ];
+    const fixed = csvFile('d.csv', makeRows(4, 10));
+    await uploadBatch(
+      host.blobs,
+      'redrive-e2e',
+      [...good, { name: 'd.csv', content: 'region,qty\neu,1\n', rows: [] }],
+      SALES_MANIFEST,
+    );
+    const first = await waitForBatch(host, 'redrive-e2e');
+    expect(first.status).toBe('failed');
+    expect(await readResult(host.blobs, 'redrive-e2e', 'failed.jsonl')).toContain('"blob":"d.csv"');
+
+    await host.blobs
+      .getContainerClient('input')
+      .getBlockBlobClient('redrive-e2e/d.csv')
+      .upload(fixed.content, fixed.content.length);
+    const redrive = await request(host, 'POST', '/api/batches/redrive-e2e/redrive');
+    expect(redrive.status).toBe(202);
+    const next = await waitUntil(async () => {
+      const view = await waitForBatch(host, 'redrive-e2e');
+      return view.runId !== first.runId ? view : undefined;
+    });
+
+    expect(next).toMatchObject({ mode: 'redrive', status: 'completed' });
+    const mapped = [];
+    for await (const blob of host.blobs
+      .getContainerClient('work')
+      .listBlobsFlat({ prefix: `redrive-e2e/runs/${next.runId}/map/` })) {
+      mapped.push(blob.name);
+    }
+    expect(mapped).toHaveLength(1);
+    const summary = JSON.parse(await readResult(host.blobs, 'redrive-e2e', 'summary.json'));
+    expect(summary).toMatchObject({ status: 'completed', failedBlobs: 0, totalBlobs: 4, mode: 'redrive' });
+    expect(summary.input).toMatchObject({ blobs: 4, rows: 40 });
+    expectGroups(summary.groups, expectedGroups([...good, fixed].flatMap((file) => file.rows)));
+    expect(await readResult(host.blobs, 'redrive-e2e', 'failed.jsonl')).toBe('');
+
+    const again = await request(host, 'POST', '/api/batches/redrive-e2e/redrive');
+    expect(again.status).toBe(409);
+  });
+
+  it('terminate and purge reach the chunks', async () => {
+    const files = Array.from({ length: 120 }, (_, index) => csvFile(`t${index}.csv`, makeRows(index, 1000)));
+    await uploadBatch(host.blobs, 'stop-e2e', files, { ...SALES_MANIFEST, chunkSize: 3 });
+    await waitUntil(async () => {
+      const view = await request(host, 'GET', '/api/batches/stop-e2e');
+      const progress = view.body.progress as { phase?: string } | null;
+      return progress?.phase === 'mapping' ? view : undefined;
+    });
+
+    const [conflict, purgeWhileRunning] = await Promise.all([
+      request(host, 'POST', '/api/batches/stop-e2e'),
+      request(host, 'DELETE', '/api/batches/stop-e2e'),
+    ]);
+    expect(conflict.status).toBe(409);
+    expect(String(conflict.body.error)).toContain('terminate it with POST /api/batches/{batchId}/terminate');
+    expect(purgeWhileRunning.status).toBe(409);
+
+    const terminated = await request(
+      host,
+      'POST',
+      '/api/batches/stop-e2e/terminate',
+      JSON.stringify({ reason: 'test stop' }),
+    );
+    expect(terminated.status).toBe(202);
+    const ids = terminated.body.terminated as string[];
+    expect(ids[0]).toBe('batch-stop-e2e');
+    const chunkIds = ids.filter((id) => id.startsWith('batch-stop-e2e:chunk-'));
+    expect(chunkIds.length).toBeGreaterThan(0);
+    const view = await waitForBatch(host, 'stop-e2e');
+    expect(view.runtimeStatus).toBe('Terminated');
+    // NOTE: on the local host a chunk that was sent a terminate request can still finish as Completed, so this
+    // checks that every chunk reached a final state rather than that each one is Terminated.
+    for (const id of chunkIds) {
+      const status = await waitUntil(async () => {
+        const found = await request(host, 'GET', `/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}`);
+        return ['Terminated', 'Completed'].includes(String(found.body.runtimeStatus)) ? found : undefined;
+      });
+      expect(status.status).toBe(200);
+    }
+
+    const purged = await request(host, 'DELETE', '/api/batches/stop-e2e');
+    expect(purged.status).toBe(200);
+    expect(purged.body.instancesDeleted).toBe(1 + 40);
+    expect((await request(host, 'GET', '/api/batches/stop-e2e')).status).toBe(404);
+    const chunk0 = await request(host, 'GET', '/runtime/webhooks/durabletask/instances/batch-stop-e2e%3Achunk-0');
+    expect(chunk0.status).toBe(404);
+  });
+
+  it('invalid batch id is a 400', async () => {
+    const response = await request(host, 'POST', '/api/batches/Not_Valid');
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ field: 'batchId', value: 'Not_Valid' });
+    expect(String(response.body.error)).toContain('Invalid batchId "Not_Valid": use 1 to 63 characters');
+  });
+
+  it('malformed JSON body is a 400', async () => {
+    await uploadBatch(host.blobs, 'body-e2e', [], SALES_MANIFEST);
+    await waitForBatch(host, 'body-e2e');
+    const response = await request(host, 'POST', '/api/batches/body-e2e', '{"oops"');
+    expect(response.status).toBe(400);
+    expect(String(response.body.error)).toContain('Request body is not valid JSON');
+  });
+
+  it('unknown batch is a 404', async () => {
+    for (const [method, route] of [
+      ['GET', '/api/batches/nobody'],
+      ['POST', '/api/batches/nobody'],
+      ['POST', '/api/batches/nobody/redrive'],
+      ['POST', '/api/batches/nobody/terminate'],
+      ['DELETE', '/api/batches/nobody'],
+    ]) {
+      const response = await request(host, method, route);
+      expect({ method, route, status: response.status }).toEqual({ method, route, status: 404 });
+      expect(typeof response.body.error).toBe('string');
+    }
+  });
+
+  it('ignored events are logged with the reason', async () => {
+    await sendEvents([
+      {
+        eventType: 'Microsoft.Storage.BlobCreated',
+        subject: '/blobServices/default/containers/input/blobs/x/data.csv',
+      },
+    ]);
+    const events = await waitForLog(host, 'starter.event-ignored', undefined, (found) =>
+      found.some((event) => String(event.reason).includes('input/x/data.csv')),
+    );
+    expect(events.length).toBeGreaterThan(0);
+  });
+});
+
+async function waitUntil<T>(check: () => Promise<T | undefined>, timeoutMs = 60000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function waitForLog(
+  host: BatchHost,
+  event: string,
+  batchId: string | undefined,
+  done: (events: Record<string, unknown>[]) => boolean,
+): Promise<Record<string, unknown>[]> {
+  return waitUntil(async () => {
+    const events = appEvents(host.logs, event).filter((found) => batchId === undefined || found.batchId === batchId);
+    return done(events) ? events : undefined;
+  });
+}

@@ -1,0 +1,99 @@
+import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueServiceClient } from '@azure/storage-queue';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { RunningHost, startHost } from '../../../host/src/host';
+import { RunningAzurite, startAzurite } from '../../../scripts/src/azurite';
+
+/** The Function App folder; the host loads its compiled `dist/`, so build it first (`npm test` does). */
+export const APP_DIR = path.resolve(__dirname, '../../../functions');
+
+export interface LogLine {
+  msg: string;
+  [field: string]: unknown;
+}
+
+export interface BatchHost {
+  azurite: RunningAzurite;
+  host: RunningHost;
+  blobs: BlobServiceClient;
+  queues: QueueServiceClient;
+  logs: LogLine[];
+  stop(): Promise<void>;
+}
+
+/** Starts an in-memory Azurite and the local host running the Function App, with manifest blob events on. */
+export async function startBatchHost(): Promise<BatchHost> {
+  const azurite = await startAzurite();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'functions-e2e-'));
+  const logs: LogLine[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
+  try {
+    const host = await startHost({
+      appDir: APP_DIR,
+      port: 0,
+      dataDir,
+      logger,
+      settings: {
+        FUNCTIONS_WORKER_RUNTIME: 'node',
+        AzureWebJobsStorage: azurite.connectionString,
+        DataStorage: azurite.connectionString,
+        TASKHUB_NAME: 'e2etests',
+      },
+      blobEvents: [{ container: 'input', queue: 'blob-created', subjectSuffix: '/_manifest.json' }],
+      blobEventPollMs: 100,
+    });
+    return {
+      azurite,
+      host,
+      blobs: BlobServiceClient.fromConnectionString(azurite.connectionString),
+      queues: QueueServiceClient.fromConnectionString(azurite.connectionString),
+      logs,
+      stop: async () => {
+        await host.stop();
+        await azurite.stop();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await azurite.stop();
+    throw error;
+  }
+}
+
+export interface JsonResponse {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export async function request(host: BatchHost, method: string, route: string, body?: string): Promise<JsonResponse> {
+  const response = await fetch(new URL(route, host.host.url), { method, body });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+}
+
+/** Polls `GET /api/batches/{batchId}` until the run (optionally a given run id) leaves the active states. */
+export async function waitForBatch(
+  host: BatchHost,
+  batchId: string,
+  options: { runId?: string; timeoutMs?: number } = {},
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + (options.timeoutMs ?? 60000);
+  let last: JsonResponse | undefined;
+  for (;;) {
+    last = await request(host, 'GET', `/api/batches/${batchId}`);
+    const finished = ['Completed', 'Failed', 'Terminated'].includes(String(last.body.runtimeStatus));
+    if (last.status === 200 && finished && (!options.runId || last.body.runId === options.runId)) return last.body;
+    if (Date.now() > deadline) throw new Error(`batch ${batchId} did not finish: last status ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Log lines that the app wrote with `logEvent` for `event`, parsed back into fields. */
+export function appEvents(logs: LogLine[], event: string): Record<string, unknown>[] {
+  return logs
+    .filter((line) => typeof line.msg === 'string' && line.msg.startsWith(`${event} {`))
+    .map((line) => JSON.parse(line.msg.slice(event.length + 1)) as Record<string, unknown>);
+}
