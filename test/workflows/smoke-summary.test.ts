@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { BatchSummary, mapStream, parseManifest, summarize, summaryJson } from '../../functions/src/pipeline';
 
 const SMOKE_DIR = join(__dirname, '..', '..', 'scripts', 'smoke');
@@ -10,7 +11,7 @@ const SMOKE_DIR = join(__dirname, '..', '..', 'scripts', 'smoke');
 async function summarizeSmokeBatch(): Promise<BatchSummary> {
   const manifest = parseManifest(readFileSync(join(SMOKE_DIR, 'batch', '_manifest.json'), 'utf8'));
   const csv = readFileSync(join(SMOKE_DIR, 'batch', 'data.csv'));
-  const result = await mapStream([csv], {
+  const result = await mapStream(Readable.from([csv]), {
     fileName: 'data.csv',
     format: manifest.format ?? 'csv',
     groupBy: manifest.groupBy,
