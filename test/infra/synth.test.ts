@@ -2,12 +2,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Testing } from 'cdktf';
 import { InvalidConfigurationError } from '../../infra/config/validation';
 import { ENVIRONMENTS } from '../../infra/environments';
 import { FanOutStack } from '../../infra/fan-out-stack';
 import { buildApp } from '../../infra/main';
-import { synthesizeEnvironment } from './support/synthesized-stack';
+import { synthesizeEnvironment, withTestingApp } from './support/synthesized-stack';
 
 const ROOT = path.resolve(__dirname, '../..');
 const [dev] = ENVIRONMENTS;
@@ -110,10 +109,10 @@ describe('synthesis', () => {
 
   it('rejects an invalid environment', () => {
     const environment = { ...dev, maximumInstanceCount: 20 };
-    expect(() => new FanOutStack(Testing.app(), 'invalid', { environment })).toThrow(InvalidConfigurationError);
-    expect(() => new FanOutStack(Testing.app(), 'invalid', { environment })).toThrow(
-      'maximumInstanceCount 20 is invalid. Allowed: an integer from 40 to 1000.',
-    );
+    const declare = () => withTestingApp((app) => new FanOutStack(app, 'invalid', { environment }));
+
+    expect(declare).toThrow(InvalidConfigurationError);
+    expect(declare).toThrow('maximumInstanceCount 20 is invalid. Allowed: an integer from 40 to 1000.');
   });
 
   it('declares the documented outputs', () => {

@@ -1,4 +1,7 @@
-import { Testing } from 'cdktf';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { App, Testing } from 'cdktf';
 import { EnvironmentConfig } from '../../../infra/config/environment-config';
 import { StateBackendSettings } from '../../../infra/config/state-backend';
 import { FanOutStack } from '../../../infra/fan-out-stack';
@@ -22,14 +25,27 @@ export interface SynthesizedStack {
   readonly json: TerraformJson;
 }
 
+/**
+ * Runs `use` with a testing app whose output folder is removed afterwards. `Testing.app()` alone leaves an empty
+ * folder in the system temporary directory on every call.
+ */
+export function withTestingApp<T>(use: (app: App) => T): T {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fan-out-infra-test-'));
+  try {
+    return use(Testing.app({ outdir }));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
 /** Synthesizes the stack of one environment the way the tests see it (metadata removed, keys sorted). */
 export function synthesizeEnvironment(
   environment: EnvironmentConfig,
   stateBackend?: StateBackendSettings,
 ): SynthesizedStack {
-  const app = Testing.app();
-  const stack = new FanOutStack(app, environment.name, { environment, stateBackend });
-  const text = Testing.synth(stack, true);
+  const text = withTestingApp((app) =>
+    Testing.synth(new FanOutStack(app, environment.name, { environment, stateBackend }), true),
+  );
 
   return { text, json: JSON.parse(text) as TerraformJson };
 }
