@@ -17,6 +17,7 @@ import { startTriggers, StartedTriggers } from './triggers/start-triggers';
 import type { BlobEventRule } from './triggers/blob-event-rule';
 import { HostHttpServer } from './triggers/http-server';
 import { HttpFunctionRoutes } from './triggers/http-functions';
+import { createQueueOutputWriter } from './triggers/queue-output';
 import { resolveEntryFiles } from './worker/app-loader';
 import { AppWorker } from './worker/app-worker';
 import { WorkerFunctionInvoker } from './worker/function-invoker';
@@ -116,6 +117,7 @@ async function startParts(options: HostOptions, context: StartContext): Promise<
   const durable = createDurable(options, context, invoker);
   invoker.registerInputBinding('durableClient', durable.clientBinding);
   invoker.registerInputBinding('orchestrationClient', durable.clientBinding);
+  invoker.registerOutputBinding('queue', createQueueOutputWriter(settings, hostJson.queues));
   server.addHandler(durable.http);
   const durableTypes = new Set(durable.triggerTypes.map((type) => type.toLowerCase()));
   const functions = [...invoker.functions.values()].filter((fn) => !durableTypes.has(fn.trigger.type.toLowerCase()));

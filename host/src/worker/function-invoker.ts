@@ -1,22 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  BindingInfo,
   FunctionInvoker,
   InputBindingProvider,
   InvocationRequest,
   InvocationResult,
   RegisteredFunction,
+  RpcTypedData,
 } from '../contracts';
 import type { AppWorker } from './app-worker';
 import { FunctionNotFoundError } from './invocation';
 import type { InvokeParams } from './protocol';
 
+/** Writes the value a function set for one output binding, for example a storage queue message. */
+export type OutputBindingWriter = (
+  fn: RegisteredFunction,
+  bindingName: string,
+  binding: BindingInfo,
+  data: RpcTypedData,
+) => Promise<void>;
+
 /**
  * Invokes the app's functions with RPC-shaped requests: the trigger entry from the request, plus one entry for
- * every other input binding whose type has a registered provider (for example `durableClient`).
+ * every other input binding whose type has a registered provider (for example `durableClient`). After a
+ * successful invocation, output values of binding types with a registered writer are written; a failed write
+ * fails the invocation, as a failed output binding does in the Functions host.
  */
 export class WorkerFunctionInvoker implements FunctionInvoker {
   readonly #worker: AppWorker;
   readonly #providers = new Map<string, InputBindingProvider>();
+  readonly #writers = new Map<string, OutputBindingWriter>();
 
   constructor(worker: AppWorker) {
     this.#worker = worker;
@@ -31,6 +44,11 @@ export class WorkerFunctionInvoker implements FunctionInvoker {
     this.#providers.set(bindingType.toLowerCase(), provider);
   }
 
+  /** Registers the writer of output bindings of `bindingType` (compared case-insensitively). */
+  registerOutputBinding(bindingType: string, writer: OutputBindingWriter): void {
+    this.#writers.set(bindingType.toLowerCase(), writer);
+  }
+
   async invoke(functionName: string, request: InvocationRequest): Promise<InvocationResult> {
     const fn = this.#worker.functions.get(functionName);
     if (!fn) throw new FunctionNotFoundError(`Function "${functionName}" is not registered by the app`);
@@ -42,7 +60,27 @@ export class WorkerFunctionInvoker implements FunctionInvoker {
       triggerMetadata: request.triggerMetadata,
       retryContext: request.retryContext,
     };
-    return this.#worker.invoke(params);
+    const result = await this.#worker.invoke(params);
+    if (!result.error) await this.#writeOutputs(fn, result);
+    return result;
+  }
+
+  async #writeOutputs(fn: RegisteredFunction, result: InvocationResult): Promise<void> {
+    for (const [bindingName, data] of Object.entries(result.outputData)) {
+      const binding = fn.bindings[bindingName];
+      const writer = binding && this.#writers.get(binding.type.toLowerCase());
+      if (!writer) continue;
+      try {
+        await writer(fn, bindingName, binding, data);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        result.error = {
+          message: `Writing output binding "${bindingName}" of function "${fn.name}" failed: ${reason}`,
+          stack: error instanceof Error ? error.stack : undefined,
+        };
+        return;
+      }
+    }
   }
 
   #extraInputs(fn: RegisteredFunction): InvokeParams['inputData'] {

@@ -146,6 +146,57 @@ describe('queue trigger', () => {
     }
   });
 
+  it('writes an array set on a queue output as one message per item', async () => {
+    const host = await start('basic-queue');
+    try {
+      const response = await fetch(`${host.url}/api/enqueueOrders`, {
+        method: 'POST',
+        body: JSON.stringify([{ orderId: 1 }, 'plain text']),
+      });
+      expect(response.status).toBe(202);
+
+      const { peekedMessageItems } = await queues.getQueueClient('outbox').peekMessages({ numberOfMessages: 10 });
+      const bodies = peekedMessageItems.map((item) => Buffer.from(item.messageText, 'base64').toString());
+      expect(bodies).toEqual(['{"orderId":1}', 'plain text']);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('fails the invocation when a queue output cannot be written', async () => {
+    const records: LogRecord[] = [];
+    const host = await start('basic-queue', records);
+    try {
+      const response = await fetch(`${host.url}/api/enqueueUnconfigured`, { method: 'POST' });
+      expect(response.status).toBe(500);
+      const failure = records.find((record) => record.msg === 'HTTP function failed');
+      expect((failure?.err as { message: string }).message).toBe(
+        'Writing output binding "queueOutput38dc4c00cc" of function "enqueueUnconfigured" failed: The queue output uses connection "UnsetConnection", which is not set: set UnsetConnection in local.settings.json Values or the environment, for example to "UseDevelopmentStorage=true"',
+      );
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('writes a queue function return value to its return queue', async () => {
+    const host = await start('basic-queue');
+    try {
+      await queues.getQueueClient('inbox').sendMessage(base64(JSON.stringify({ orderId: 5 })));
+      const forwarded = queues.getQueueClient('forwarded');
+      const [message] = await waitFor(async () => {
+        if (!(await forwarded.exists())) return undefined;
+        const { peekedMessageItems } = await forwarded.peekMessages();
+        return peekedMessageItems.length > 0 ? peekedMessageItems : undefined;
+      });
+      expect(JSON.parse(Buffer.from(message.messageText, 'base64').toString())).toEqual({
+        orderId: 5,
+        forwarded: true,
+      });
+    } finally {
+      await host.stop();
+    }
+  });
+
   it('creates the queue a function listens on', async () => {
     const host = await start('basic-queue-plain');
     try {
