@@ -68,6 +68,18 @@ describe('synthesis', () => {
     }
   });
 
+  it('npm run synth names invalid settings', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fan-out-cli-'));
+    folders.push(outdir);
+    const env = { ...process.env, CHECKPOINT_DISABLE: '1', TFSTATE_CONTAINER: 'tfstate', TFSTATE_RESOURCE_GROUP: '' };
+
+    const result = spawnSync('npm', ['run', 'synth', '--', '--output', outdir], { cwd: ROOT, env, encoding: 'utf8' });
+
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('- TFSTATE_RESOURCE_GROUP is not set.');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
   it('keeps local state outside cdktf.out', () => {
     const { json } = synthesizeEnvironment(dev);
     expect(json.terraform.backend).toEqual({ local: { path: `../../../terraform.tfstate.d/${dev.name}.tfstate` } });
