@@ -1,5 +1,5 @@
 import { ApiOptions, CheckStatusPayload, errorMessage, expectSuccess, BatchView, requestJson } from './api';
-import { CliError } from './errors';
+import { CliError, HttpStatusError } from './errors';
 
 /** Terminal Durable runtime statuses: a batch in one of these will not change without a redrive. */
 export const FINAL_STATUSES = ['Completed', 'Failed', 'Terminated', 'Canceled'] as const;
@@ -31,8 +31,9 @@ export async function getBatchStatus(options: ApiOptions, batchId: string): Prom
   const response = await requestJson(options, 'GET', batchUrl(options, batchId));
   if (response.status === 404) return undefined;
   if (response.status < 200 || response.status > 299) {
-    throw new CliError(
+    throw new HttpStatusError(
       `reading batch '${batchId}' failed with HTTP ${response.status}: ${errorMessage(response.body)}`,
+      response.status,
     );
   }
   const body = response.body as BatchView | undefined;

@@ -11,6 +11,18 @@ export class CliError extends Error {
   }
 }
 
+/** A request the Function App answered with an error status; 5xx statuses may succeed when retried. */
+export class HttpStatusError extends CliError {
+  override name = 'HttpStatusError';
+
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Runs a command's body and turns any failure into one line on stderr and a non-zero exit code. */
 export async function runCommand(body: () => Promise<number | void>): Promise<void> {
   try {

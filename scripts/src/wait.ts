@@ -1,6 +1,6 @@
 import { ApiOptions, BatchProgress, BatchView } from './api';
 import { FINAL_STATUSES, getBatchStatus } from './batches';
-import { CliError } from './errors';
+import { CliError, HttpStatusError } from './errors';
 
 export interface WaitOptions {
   /** Milliseconds between status requests. @default 1000 */
@@ -21,9 +21,10 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
   const started = Date.now();
   const stream = options.stream ?? process.stderr;
   const line = new ProgressLine(stream);
+  const readStatus = retryServerErrors(() => getBatchStatus(api, batchId));
   try {
     for (;;) {
-      const status = await getBatchStatus(api, batchId);
+      const status = await readStatus();
       const elapsed = Date.now() - started;
       if (!status && elapsed > (options.startTimeoutMs ?? 60_000)) {
         throw new CliError(
@@ -44,6 +45,28 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
   } finally {
     line.end();
   }
+}
+
+/** Consecutive HTTP 5xx responses tolerated while polling, one polling interval apart. */
+const MAX_SERVER_ERRORS = 5;
+
+/**
+ * Wraps a status read so that up to MAX_SERVER_ERRORS consecutive HTTP 5xx responses return the last
+ * status read instead of failing: a long wait should outlast a brief server error.
+ */
+function retryServerErrors(read: () => Promise<BatchView | undefined>): () => Promise<BatchView | undefined> {
+  let failures = 0;
+  let last: BatchView | undefined;
+  return async () => {
+    try {
+      last = await read();
+      failures = 0;
+    } catch (error) {
+      failures += 1;
+      if (!(error instanceof HttpStatusError && error.status >= 500) || failures > MAX_SERVER_ERRORS) throw error;
+    }
+    return last;
+  };
 }
 
 /** Formats the progress line: status, phase, files done and failed of the total, rows per second, elapsed time. */

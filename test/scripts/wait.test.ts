@@ -1,0 +1,107 @@
+import http from 'node:http';
+import net from 'node:net';
+import { Writable } from 'node:stream';
+import { BatchView } from '../../scripts/src/api';
+import { batchExitCode, formatProgress, waitForBatch } from '../../scripts/src/wait';
+
+type Reply = { status: number; body: unknown };
+
+/** Serves GET /api/batches/{id} on loopback from a scripted list of replies; the last one repeats. */
+async function scriptedApi(replies: Reply[]): Promise<{ url: string; requests: () => number; close(): Promise<void> }> {
+  let count = 0;
+  const server = http.createServer((_request, response) => {
+    const reply = replies[Math.min(count, replies.length - 1)];
+    count += 1;
+    response.writeHead(reply.status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(reply.body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests: () => count,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function view(runtimeStatus: string, extra: Partial<BatchView> = {}): BatchView {
+  return { batchId: 'b1', instanceId: 'batch-b1', runtimeStatus, progress: null, ...extra };
+}
+
+const silent = new Writable({ write: (_chunk, _encoding, done) => done() }) as unknown as NodeJS.WriteStream;
+const serverError: Reply = { status: 500, body: { error: 'Function "batchesApi" failed: see the host log' } };
+
+describe('waitForBatch', () => {
+  it('outlasts brief server errors', async () => {
+    const api = await scriptedApi([
+      { status: 200, body: view('Running') },
+      serverError,
+      serverError,
+      { status: 200, body: view('Completed', { status: 'completed' }) },
+    ]);
+    try {
+      const final = await waitForBatch({ url: api.url }, 'b1', { intervalMs: 10, stream: silent });
+      expect(final.runtimeStatus).toBe('Completed');
+      expect(api.requests()).toBe(4);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('fails after six server errors in a row', async () => {
+    const api = await scriptedApi([serverError]);
+    try {
+      const waiting = waitForBatch({ url: api.url }, 'b1', { intervalMs: 10, stream: silent });
+      await expect(waiting).rejects.toThrow("reading batch 'b1' failed with HTTP 500");
+      expect(api.requests()).toBe(6);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('waits for a batch that has not started', async () => {
+    const notFound: Reply = { status: 404, body: { error: 'Batch b1 has no run' } };
+    const api = await scriptedApi([notFound, notFound, { status: 200, body: view('Failed') }]);
+    try {
+      const final = await waitForBatch({ url: api.url }, 'b1', { intervalMs: 10, stream: silent });
+      expect(final.runtimeStatus).toBe('Failed');
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('gives up on a batch that never starts', async () => {
+    const api = await scriptedApi([{ status: 404, body: { error: 'Batch b1 has no run' } }]);
+    try {
+      const waiting = waitForBatch({ url: api.url }, 'b1', { intervalMs: 10, startTimeoutMs: 50, stream: silent });
+      await expect(waiting).rejects.toThrow("batch 'b1' did not start within");
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('batchExitCode', () => {
+  it.each([
+    ['completed batch', view('Completed', { status: 'completed' }), 0],
+    ['failed batch of a completed run', view('Completed', { status: 'failed' }), 1],
+    ['failed run', view('Failed'), 1],
+    ['terminated run', view('Terminated'), 2],
+    ['canceled run', view('Canceled'), 2],
+  ])('maps a %s to %d', (_label, batch, code) => {
+    expect(batchExitCode(batch)).toBe(code);
+  });
+});
+
+describe('formatProgress', () => {
+  it('shows files, failures and rows per second', () => {
+    const progress = { phase: 'mapping', total: 182, done: 40, failed: 1, rows: 600000 };
+    expect(formatProgress(view('Running', { progress }), 10_000)).toBe(
+      'Running | mapping | 40/182 files done, 1 failed | 60,000 rows/s | 10.0 s',
+    );
+  });
+
+  it('shows a batch that has not started', () => {
+    expect(formatProgress(undefined, 1500)).toBe('waiting for the batch to start | 1.5 s');
+  });
+});
