@@ -2,6 +2,7 @@ import {
   findBroadWorkflowPermissions,
   findCancellableDeploys,
   findDeploysWithoutTests,
+  findExpressionsInRun,
   findIdTokenMisuse,
   findJobsWithoutTimeout,
   findSecretCredentials,
@@ -59,6 +60,7 @@ const RULES = [
   findJobsWithoutTimeout,
   findDeploysWithoutTests,
   findCancellableDeploys,
+  findExpressionsInRun,
 ];
 
 describe('workflow rule fixtures', () => {
@@ -291,5 +293,20 @@ describe('deploy concurrency', () => {
     const workflow = fixture('concurrency:\n  group: deploy\n  cancel-in-progress: false\n', '');
 
     expect(findCancellableDeploys(workflow)).toEqual([expect.stringContaining('job deploy: deploys without')]);
+  });
+});
+
+describe('run scripts', () => {
+  it.each(workflows.map((workflow) => [workflow.file, workflow]))('%s passes values through env', (_file, workflow) => {
+    expect(findExpressionsInRun(workflow)).toEqual([]);
+  });
+
+  it('rejects an expression in a script', () => {
+    const workflow = fixture(
+      `      - uses: ${CHECKOUT}`,
+      `      - uses: ${CHECKOUT}\n      - run: echo "\${{ github.head_ref }}"`,
+    );
+
+    expect(findExpressionsInRun(workflow)).toEqual([expect.stringContaining('job test step 2: run script contains')]);
   });
 });

@@ -207,3 +207,19 @@ export function findCancellableDeploys(workflow: Workflow): string[] {
     .filter(([, job]) => !neverCancels(job.concurrency))
     .map(([jobId]) => `${workflow.file} job ${jobId}: deploys without a concurrency group that never cancels`);
 }
+
+/**
+ * Lists `run:` scripts that contain `${{ }}` expressions. GitHub pastes an expression's value into the script before
+ * the shell parses it, so a value such as a branch name or a job output could inject commands; pass it through `env:`.
+ */
+export function findExpressionsInRun(workflow: Workflow): string[] {
+  const violations: string[] = [];
+  for (const [jobId, job] of jobEntries(workflow)) {
+    (job.steps ?? []).forEach((step, index) => {
+      if (step.run?.includes('${{')) {
+        violations.push(`${workflow.file} job ${jobId} step ${index + 1}: run script contains a \${{ }} expression`);
+      }
+    });
+  }
+  return violations;
+}
