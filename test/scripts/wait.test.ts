@@ -83,12 +83,12 @@ describe('waitForBatch', () => {
 
 describe('batchExitCode', () => {
   it.each([
-    ['completed batch', view('Completed', { status: 'completed' }), 0],
-    ['failed batch of a completed run', view('Completed', { status: 'failed' }), 1],
-    ['failed run', view('Failed'), 1],
-    ['terminated run', view('Terminated'), 2],
-    ['canceled run', view('Canceled'), 2],
-  ])('maps a %s to %d', (_label, batch, code) => {
+    ['completed batch', 0, view('Completed', { status: 'completed' })],
+    ['failed batch of a completed run', 1, view('Completed', { status: 'failed' })],
+    ['failed run', 1, view('Failed')],
+    ['terminated run', 2, view('Terminated')],
+    ['canceled run', 2, view('Canceled')],
+  ])('maps a %s to %d', (_label, code, batch) => {
     expect(batchExitCode(batch)).toBe(code);
   });
 });
