@@ -210,7 +210,7 @@ export function findCancellableDeploys(workflow: Workflow): string[] {
 
 /**
  * Lists `run:` scripts that contain `${{ }}` expressions. GitHub pastes an expression's value into the script before
- * the shell parses it, so a value such as a branch name or a job output could inject commands; pass it through `env:`.
+ * the shell parses it, so a branch name or a job output could inject commands. Values go through `env:` instead.
  */
 export function findExpressionsInRun(workflow: Workflow): string[] {
   const violations: string[] = [];
