@@ -65,7 +65,7 @@ export class OrchestrationDispatcher {
       return now;
     }
     const deadline = candidate.oldest_message_at + episodeBatchMaxWaitMs;
-    if (deadline <= now || this.ctx.store.inFlightWork(candidate.instance_id, candidate.execution_id) === 0) {
+    if (deadline <= now || !this.ctx.store.hasWorkInFlight(candidate.instance_id, candidate.execution_id)) {
       return now;
     }
     return deadline;

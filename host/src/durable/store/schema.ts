@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS activities (
   failure_reason TEXT
 );
 CREATE INDEX IF NOT EXISTS activities_status ON activities(status, id);
-CREATE INDEX IF NOT EXISTS activities_instance ON activities(instance_id, execution_id, task_id);
+CREATE INDEX IF NOT EXISTS activities_open ON activities(instance_id, execution_id, status);
 
 CREATE TABLE IF NOT EXISTS timers (
   id INTEGER PRIMARY KEY AUTOINCREMENT,

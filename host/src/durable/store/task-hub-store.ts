@@ -42,6 +42,7 @@ export interface ActivityCompletion {
  */
 export class TaskHubStore {
   readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(dataDir: string, hubName: string) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -52,12 +53,22 @@ export class TaskHubStore {
     this.db.exec(schemaSql);
   }
 
+  /** Prepares a statement once; better-sqlite3 statements are reusable and preparing costs more than running. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   close(): void {
     this.db.close();
   }
 
   getInstance(instanceId: string): InstanceRow | undefined {
-    return this.db.prepare('SELECT * FROM instances WHERE instance_id = ?').get(instanceId) as InstanceRow | undefined;
+    return this.sql('SELECT * FROM instances WHERE instance_id = ?').get(instanceId) as InstanceRow | undefined;
   }
 
   /** Creates an instance (replacing a previous one with the same id) and queues its ExecutionStarted. */
@@ -67,25 +78,23 @@ export class TaskHubStore {
 
   private insertInstance(instance: NewInstance, now: number): void {
     this.deleteInstanceData(instance.instanceId);
-    this.db
-      .prepare(
-        `INSERT INTO instances (instance_id, name, version, execution_id, status, input, created_at, updated_at,
+    this.sql(
+      `INSERT INTO instances (instance_id, name, version, execution_id, status, input, created_at, updated_at,
            parent_instance_id, parent_execution_id, parent_task_id, parent_name, history_length)
          VALUES (?, ?, ?, ?, 'Pending', ?, ?, ?, ?, ?, ?, ?, 0)`,
-      )
-      .run(
-        instance.instanceId,
-        instance.name,
-        instance.version,
-        instance.executionId,
-        instance.input,
-        now,
-        now,
-        instance.parent?.instanceId ?? null,
-        instance.parent?.executionId ?? null,
-        instance.parent?.taskId ?? null,
-        instance.parent?.name ?? null,
-      );
+    ).run(
+      instance.instanceId,
+      instance.name,
+      instance.version,
+      instance.executionId,
+      instance.input,
+      now,
+      now,
+      instance.parent?.instanceId ?? null,
+      instance.parent?.executionId ?? null,
+      instance.parent?.taskId ?? null,
+      instance.parent?.name ?? null,
+    );
     this.insertMessages(
       [
         {
@@ -101,13 +110,11 @@ export class TaskHubStore {
 
   private deleteInstanceData(instanceId: string): void {
     for (const table of ['instances', 'history', 'messages', 'timers']) {
-      this.db.prepare(`DELETE FROM ${table} WHERE instance_id = ?`).run(instanceId);
+      this.sql(`DELETE FROM ${table} WHERE instance_id = ?`).run(instanceId);
     }
-    this.db
-      .prepare(
-        `UPDATE activities SET status = 'Abandoned' WHERE instance_id = ? AND status IN ('Scheduled', 'Running')`,
-      )
-      .run(instanceId);
+    this.sql(
+      `UPDATE activities SET status = 'Abandoned' WHERE instance_id = ? AND status IN ('Scheduled', 'Running')`,
+    ).run(instanceId);
   }
 
   /** Deletes an instance with its history, queues and work records; returns whether it existed. */
@@ -115,7 +122,7 @@ export class TaskHubStore {
     return this.db.transaction(() => {
       const existed = this.getInstance(instanceId) !== undefined;
       this.deleteInstanceData(instanceId);
-      this.db.prepare('DELETE FROM activities WHERE instance_id = ?').run(instanceId);
+      this.sql('DELETE FROM activities WHERE instance_id = ?').run(instanceId);
       return existed;
     })();
   }
@@ -125,7 +132,7 @@ export class TaskHubStore {
   }
 
   private insertMessages(messages: NewMessage[], now: number): void {
-    const insert = this.db.prepare(
+    const insert = this.sql(
       'INSERT INTO messages (instance_id, execution_id, kind, event, created_at) VALUES (?, ?, ?, ?, ?)',
     );
     for (const message of messages) {
@@ -135,53 +142,47 @@ export class TaskHubStore {
 
   /** Instances with messages that an episode may consume (a suspended instance only for control messages). */
   readyCandidates(limit: number): ReadyCandidate[] {
-    return this.db
-      .prepare(
-        `SELECT m.instance_id, i.status, COUNT(*) AS message_count, MIN(m.created_at) AS oldest_message_at,
+    return this.sql(
+      `SELECT m.instance_id, i.status, COUNT(*) AS message_count, MIN(m.created_at) AS oldest_message_at,
            MAX(m.kind <> 'event') AS has_control, i.history_length, i.execution_id
          FROM messages m JOIN instances i ON i.instance_id = m.instance_id
          WHERE m.kind <> 'entity' AND i.status NOT IN ('Completed', 'Failed', 'Terminated', 'Canceled') OR m.kind <> 'event'
          GROUP BY m.instance_id ORDER BY MIN(m.id) LIMIT ?`,
-      )
-      .all(limit) as ReadyCandidate[];
+    ).all(limit) as ReadyCandidate[];
   }
 
   /** Drops messages addressed to instances that already finished, which no episode will consume. */
   dropMessagesOfFinishedInstances(): number {
-    return this.db
-      .prepare(
-        `DELETE FROM messages WHERE kind <> 'entity' AND (instance_id NOT IN (SELECT instance_id FROM instances)
+    return this.sql(
+      `DELETE FROM messages WHERE kind <> 'entity' AND (instance_id NOT IN (SELECT instance_id FROM instances)
            OR (kind = 'event' AND instance_id IN (SELECT instance_id FROM instances
              WHERE status IN ('Completed', 'Failed', 'Terminated', 'Canceled'))))`,
-      )
-      .run().changes;
+    ).run().changes;
   }
 
-  /** Number of activities and sub-orchestrations of an execution that have not finished yet. */
-  inFlightWork(instanceId: string, executionId: string): number {
-    const activities = this.db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM activities WHERE instance_id = ? AND execution_id = ?
-           AND status IN ('Scheduled', 'Running')`,
-      )
-      .get(instanceId, executionId) as { n: number };
-    const children = this.db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM instances WHERE parent_instance_id = ? AND parent_execution_id = ?
-           AND status NOT IN ('Completed', 'Failed', 'Terminated', 'Canceled')`,
-      )
-      .get(instanceId, executionId) as { n: number };
-    return activities.n + children.n;
+  /** Whether an execution still waits for activities or sub-orchestrations. */
+  hasWorkInFlight(instanceId: string, executionId: string): boolean {
+    const activity = this.sql(
+      `SELECT 1 FROM activities WHERE instance_id = ? AND execution_id = ? AND status IN ('Scheduled', 'Running') LIMIT 1`,
+    ).get(instanceId, executionId);
+    if (activity) {
+      return true;
+    }
+    const child = this.sql(
+      `SELECT 1 FROM instances WHERE parent_instance_id = ? AND parent_execution_id = ?
+         AND status NOT IN ('Completed', 'Failed', 'Terminated', 'Canceled') LIMIT 1`,
+    ).get(instanceId, executionId);
+    return child !== undefined;
   }
 
   messagesOf(instanceId: string): MessageRow[] {
-    return this.db.prepare('SELECT * FROM messages WHERE instance_id = ? ORDER BY id').all(instanceId) as MessageRow[];
+    return this.sql('SELECT * FROM messages WHERE instance_id = ? ORDER BY id').all(instanceId) as MessageRow[];
   }
 
   historyOf(instanceId: string): string[] {
-    const rows = this.db
-      .prepare('SELECT event FROM history WHERE instance_id = ? ORDER BY position')
-      .all(instanceId) as { event: string }[];
+    const rows = this.sql('SELECT event FROM history WHERE instance_id = ? ORDER BY position').all(instanceId) as {
+      event: string;
+    }[];
     return rows.map((row) => row.event);
   }
 
@@ -207,7 +208,7 @@ export class TaskHubStore {
   }
 
   private deleteMessages(ids: number[]): void {
-    const remove = this.db.prepare('DELETE FROM messages WHERE id = ?');
+    const remove = this.sql('DELETE FROM messages WHERE id = ?');
     for (const id of ids) {
       remove.run(id);
     }
@@ -216,10 +217,10 @@ export class TaskHubStore {
   private appendHistory(commit: EpisodeCommit, length: number): number {
     let position = length;
     if (commit.update.nextExecution) {
-      this.db.prepare('DELETE FROM history WHERE instance_id = ?').run(commit.instanceId);
+      this.sql('DELETE FROM history WHERE instance_id = ?').run(commit.instanceId);
       position = 0;
     }
-    const insert = this.db.prepare('INSERT INTO history (instance_id, position, event) VALUES (?, ?, ?)');
+    const insert = this.sql('INSERT INTO history (instance_id, position, event) VALUES (?, ?, ?)');
     for (const event of commit.appendEvents) {
       insert.run(commit.instanceId, position++, event);
     }
@@ -228,30 +229,26 @@ export class TaskHubStore {
 
   private updateInstance(commit: EpisodeCommit, historyLength: number): void {
     const { update } = commit;
-    this.db
-      .prepare(
-        `UPDATE instances SET status = ?, output = ?, custom_status = ?, failure_details = ?, completed_at = ?,
+    this.sql(
+      `UPDATE instances SET status = ?, output = ?, custom_status = ?, failure_details = ?, completed_at = ?,
            updated_at = ?, history_length = ? WHERE instance_id = ?`,
-      )
-      .run(
-        update.status,
-        update.output,
-        update.customStatus,
-        update.failureDetails,
-        update.completedAt,
-        commit.now,
-        historyLength,
+    ).run(
+      update.status,
+      update.output,
+      update.customStatus,
+      update.failureDetails,
+      update.completedAt,
+      commit.now,
+      historyLength,
+      commit.instanceId,
+    );
+    if (update.nextExecution) {
+      this.sql('UPDATE instances SET execution_id = ?, input = ?, created_at = ? WHERE instance_id = ?').run(
+        update.nextExecution.executionId,
+        update.nextExecution.input,
+        update.nextExecution.createdAt,
         commit.instanceId,
       );
-    if (update.nextExecution) {
-      this.db
-        .prepare('UPDATE instances SET execution_id = ?, input = ?, created_at = ? WHERE instance_id = ?')
-        .run(
-          update.nextExecution.executionId,
-          update.nextExecution.input,
-          update.nextExecution.createdAt,
-          commit.instanceId,
-        );
     }
   }
 
@@ -259,19 +256,17 @@ export class TaskHubStore {
     if (commit.releaseWork === 'none') {
       return;
     }
-    this.db.prepare('DELETE FROM timers WHERE instance_id = ?').run(commit.instanceId);
+    this.sql('DELETE FROM timers WHERE instance_id = ?').run(commit.instanceId);
     if (commit.releaseWork === 'all') {
-      this.db
-        .prepare(
-          `UPDATE activities SET status = 'Abandoned', completed_at = ? WHERE instance_id = ?
+      this.sql(
+        `UPDATE activities SET status = 'Abandoned', completed_at = ? WHERE instance_id = ?
              AND status IN ('Scheduled', 'Running')`,
-        )
-        .run(commit.now, commit.instanceId);
+      ).run(commit.now, commit.instanceId);
     }
   }
 
   private insertActivities(instanceId: string, executionId: string, activities: NewActivity[], now: number): void {
-    const insert = this.db.prepare(
+    const insert = this.sql(
       `INSERT INTO activities (instance_id, execution_id, task_id, name, input, status, scheduled_at)
        VALUES (?, ?, ?, ?, ?, 'Scheduled', ?)`,
     );
@@ -281,9 +276,7 @@ export class TaskHubStore {
   }
 
   private insertTimers(instanceId: string, executionId: string, timers: NewTimer[]): void {
-    const insert = this.db.prepare(
-      'INSERT INTO timers (instance_id, execution_id, timer_id, fire_at) VALUES (?, ?, ?, ?)',
-    );
+    const insert = this.sql('INSERT INTO timers (instance_id, execution_id, timer_id, fire_at) VALUES (?, ?, ?, ?)');
     for (const timer of timers) {
       insert.run(instanceId, executionId, timer.timerId, timer.fireAt);
     }
@@ -292,27 +285,25 @@ export class TaskHubStore {
   /** Replaces the history of a failed instance, queues the given activities again and marks it Running. */
   rewind(instance: InstanceRow, history: string[], retried: HistoryEvent[], now: number): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM history WHERE instance_id = ?').run(instance.instance_id);
-      const insert = this.db.prepare('INSERT INTO history (instance_id, position, event) VALUES (?, ?, ?)');
+      this.sql('DELETE FROM history WHERE instance_id = ?').run(instance.instance_id);
+      const insert = this.sql('INSERT INTO history (instance_id, position, event) VALUES (?, ?, ?)');
       history.forEach((event, position) => insert.run(instance.instance_id, position, event));
       const activities = retried.map((e) => ({ taskId: e.EventId, name: e.Name ?? '', input: e.Input ?? null }));
       this.insertActivities(instance.instance_id, instance.execution_id, activities, now);
-      this.db
-        .prepare(
-          `UPDATE instances SET status = 'Running', output = NULL, failure_details = NULL, completed_at = NULL,
+      this.sql(
+        `UPDATE instances SET status = 'Running', output = NULL, failure_details = NULL, completed_at = NULL,
              updated_at = ?, history_length = ? WHERE instance_id = ?`,
-        )
-        .run(now, history.length, instance.instance_id);
+      ).run(now, history.length, instance.instance_id);
     })();
   }
 
   /** Marks up to `limit` queued activities as running and returns them, oldest first. */
   claimActivities(limit: number, now: number): ActivityRow[] {
     return this.db.transaction(() => {
-      const rows = this.db
-        .prepare(`SELECT * FROM activities WHERE status = 'Scheduled' ORDER BY id LIMIT ?`)
-        .all(limit) as ActivityRow[];
-      const claim = this.db.prepare(
+      const rows = this.sql(`SELECT * FROM activities WHERE status = 'Scheduled' ORDER BY id LIMIT ?`).all(
+        limit,
+      ) as ActivityRow[];
+      const claim = this.sql(
         `UPDATE activities SET status = 'Running', started_at = ?, dispatch_count = dispatch_count + 1 WHERE id = ?`,
       );
       for (const row of rows) {
@@ -330,7 +321,7 @@ export class TaskHubStore {
    */
   completeActivities(completions: ActivityCompletion[]): string[] {
     return this.db.transaction(() => {
-      const finish = this.db.prepare(
+      const finish = this.sql(
         `UPDATE activities SET status = ?, completed_at = ?, failure_reason = ? WHERE id = ? AND status = 'Running'`,
       );
       const notified = new Set<string>();
@@ -349,18 +340,18 @@ export class TaskHubStore {
 
   /** Returns running activities to the queue; called at start-up because their results were lost. */
   requeueRunningActivities(): number {
-    return this.db.prepare(`UPDATE activities SET status = 'Scheduled' WHERE status = 'Running'`).run().changes;
+    return this.sql(`UPDATE activities SET status = 'Scheduled' WHERE status = 'Running'`).run().changes;
   }
 
   nextTimerDue(): number | undefined {
-    const row = this.db.prepare('SELECT MIN(fire_at) AS due FROM timers').get() as { due: number | null };
+    const row = this.sql('SELECT MIN(fire_at) AS due FROM timers').get() as { due: number | null };
     return row.due ?? undefined;
   }
 
   /** Turns every timer due at `now` into a TimerFired message; returns the instances to wake. */
   fireDueTimers(now: number, toEvent: (timerId: number, fireAt: number) => string): string[] {
     return this.db.transaction(() => {
-      const due = this.db.prepare('SELECT * FROM timers WHERE fire_at <= ? ORDER BY fire_at, id').all(now) as {
+      const due = this.sql('SELECT * FROM timers WHERE fire_at <= ? ORDER BY fire_at, id').all(now) as {
         id: number;
         instance_id: string;
         execution_id: string;
@@ -374,7 +365,7 @@ export class TaskHubStore {
         event: toEvent(timer.timer_id, timer.fire_at),
       }));
       this.insertMessages(messages, now);
-      const remove = this.db.prepare('DELETE FROM timers WHERE id = ?');
+      const remove = this.sql('DELETE FROM timers WHERE id = ?');
       for (const timer of due) {
         remove.run(timer.id);
       }
