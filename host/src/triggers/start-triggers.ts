@@ -12,6 +12,9 @@ import { BlobEventRule, DEFAULT_BLOB_EVENTS_CONNECTION } from './blob-event-rule
 import { isHttpTrigger } from './http-functions';
 import { QueueTriggerListener } from './queue-listener';
 import { resolveConnectionString } from './storage-connection';
+import { TimerTriggerListener } from './timer-listener';
+import { parseTimerSchedule } from './timer-schedule';
+import { TimerStore } from './timer-store';
 
 export interface TriggerContext {
   dataDir: string;
@@ -30,35 +33,18 @@ export interface StartedTriggers {
 
 const QUEUE_NAME = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
 
-/** Starts a queue listener for each queue-triggered function and a watcher for each blob event rule. */
+/** Starts a listener for each queue- and timer-triggered function and a watcher for each blob event rule. */
 export async function startTriggers(context: TriggerContext): Promise<StartedTriggers> {
   const started: { stop(): Promise<void> }[] = [];
-  let store: BlobEventStore | undefined;
+  const stores: { close(): void }[] = [];
   const stop = async () => {
     for (const part of started.reverse()) await part.stop();
-    store?.close();
+    for (const store of stores) store.close();
   };
 
   try {
-    for (const fn of context.functions) {
-      const listener = queueListenerFor(fn, context);
-      if (listener) {
-        await listener.start();
-        started.push(listener);
-      } else if (!isHttpTrigger(fn)) {
-        context.logger.warn(
-          { functionName: fn.name, triggerType: fn.trigger.type },
-          'trigger type not supported; function will not run',
-        );
-      }
-    }
-    const rules = context.options.blobEvents ?? [];
-    if (rules.length > 0) store = new BlobEventStore(context.dataDir);
-    for (const rule of rules) {
-      const watcher = blobWatcherFor(rule, context, store as BlobEventStore);
-      await watcher.start();
-      started.push(watcher);
-    }
+    await startFunctionTriggers(context, started, stores);
+    await startBlobEventWatchers(context, started, stores);
   } catch (error) {
     await stop();
     throw error;
@@ -66,8 +52,61 @@ export async function startTriggers(context: TriggerContext): Promise<StartedTri
   return { stop };
 }
 
-function queueListenerFor(fn: RegisteredFunction, context: TriggerContext): QueueTriggerListener | undefined {
-  if (fn.trigger.type.toLowerCase() !== 'queuetrigger') return undefined;
+type Startable = { stop(): Promise<void> };
+
+async function startFunctionTriggers(context: TriggerContext, started: Startable[], stores: { close(): void }[]) {
+  let timerStore: TimerStore | undefined;
+  for (const fn of context.functions) {
+    const type = fn.trigger.type.toLowerCase();
+    if (type === 'queuetrigger') {
+      const listener = queueListenerFor(fn, context);
+      await listener.start();
+      started.push(listener);
+    } else if (type === 'timertrigger') {
+      if (!timerStore) stores.push((timerStore = new TimerStore(context.dataDir)));
+      const listener = timerListenerFor(fn, context, timerStore);
+      listener.start();
+      started.push(listener);
+    } else if (!isHttpTrigger(fn)) {
+      context.logger.warn(
+        { functionName: fn.name, triggerType: fn.trigger.type },
+        'trigger type not supported; function will not run',
+      );
+    }
+  }
+}
+
+async function startBlobEventWatchers(context: TriggerContext, started: Startable[], stores: { close(): void }[]) {
+  const rules = context.options.blobEvents ?? [];
+  if (rules.length === 0) return;
+  const store = new BlobEventStore(context.dataDir);
+  stores.push(store);
+  for (const rule of rules) {
+    const watcher = blobWatcherFor(rule, context, store);
+    await watcher.start();
+    started.push(watcher);
+  }
+}
+
+function timerListenerFor(fn: RegisteredFunction, context: TriggerContext, store: TimerStore): TimerTriggerListener {
+  const usedBy = `Function "${fn.name}"`;
+  const text = resolveString(String(fn.trigger.schedule ?? ''), context.settings, `${usedBy} schedule`);
+  const timeZone = context.settings.WEBSITE_TIME_ZONE ?? context.settings.TZ ?? 'UTC';
+  const schedule = parseTimerSchedule(text, fn.name, timeZone);
+  const useMonitor =
+    typeof fn.trigger.useMonitor === 'boolean' ? fn.trigger.useMonitor : schedule.intervalMs(new Date()) >= 60000;
+  return new TimerTriggerListener({
+    fn,
+    schedule,
+    runOnStartup: fn.trigger.runOnStartup === true,
+    useMonitor,
+    store,
+    invoker: context.invoker,
+    logger: context.logger,
+  });
+}
+
+function queueListenerFor(fn: RegisteredFunction, context: TriggerContext): QueueTriggerListener {
   const usedBy = `Function "${fn.name}"`;
   const queueName = resolveString(
     String(fn.trigger.queueName ?? ''),
