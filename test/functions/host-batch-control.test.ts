@@ -69,6 +69,23 @@ describe('batch control on the local host', () => {
     expect(skipped.length).toBeGreaterThanOrEqual(6);
   });
 
+  it('concurrent POSTs start one run', async () => {
+    await uploadBatch(host.blobs, 'race-e2e', [csvFile('a.csv', makeRows(1, 50))], SALES_MANIFEST);
+    const first = await waitForBatch(host, 'race-e2e');
+
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => request(host, 'POST', '/api/batches/race-e2e')),
+    );
+
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses).toEqual([202, 409, 409, 409, 409, 409]);
+    const next = await waitUntil(async () => {
+      const view = await waitForBatch(host, 'race-e2e');
+      return view.runId !== first.runId ? view : undefined;
+    });
+    expect(next.status).toBe('completed');
+  });
+
   it('changed manifest starts a new run', async () => {
     await uploadBatch(host.blobs, 'changed-e2e', [csvFile('a.csv', makeRows(1, 5))], SALES_MANIFEST);
     const first = await waitForBatch(host, 'changed-e2e');
@@ -222,6 +239,41 @@ describe('batch control on the local host', () => {
       found.some((event) => String(event.reason).includes('input/x/data.csv')),
     );
     expect(events.length).toBeGreaterThan(0);
+  });
+
+  it('retried map activity completes the batch', async () => {
+    const files = [csvFile('a.csv', makeRows(1, 8)), csvFile('b.csv', makeRows(2, 8))];
+    await uploadBatch(host.blobs, 'retry-e2e', files, SALES_MANIFEST);
+    await waitForBatch(host, 'retry-e2e');
+
+    // A leased blob rejects writes without the lease id (HTTP 412), so the map activity of file 0 fails until the
+    // lease is released; the run id is chosen here so that the blob can be leased before the run starts.
+    const outcome = host.blobs.getContainerClient('work').getBlockBlobClient('retry-e2e/runs/fixed-run/map/0.json');
+    await outcome.upload('{}', 2);
+    const lease = outcome.getBlobLeaseClient();
+    await lease.acquireLease(-1);
+    const input = { batchId: 'retry-e2e', runId: 'fixed-run', mode: 'full' };
+    const started = await request(
+      host,
+      'POST',
+      '/runtime/webhooks/durabletask/orchestrators/batchOrchestrator/batch-retry-e2e',
+      JSON.stringify(input),
+    );
+    expect(started.status).toBe(202);
+    await waitForLog(host, 'activity.map-transient-error', 'retry-e2e', (events) => events.length > 0);
+    await lease.releaseLease();
+
+    const view = await waitForBatch(host, 'retry-e2e', { runId: 'fixed-run' });
+
+    expect(view.status).toBe('completed');
+    const summary = JSON.parse(await readResult(host.blobs, 'retry-e2e', 'summary.json'));
+    expect(summary).toMatchObject({ runId: 'fixed-run', failedBlobs: 0 });
+    expectGroups(summary.groups, expectedGroups(files.flatMap((file) => file.rows)));
+    const transient = appEvents(host.logs, 'activity.map-transient-error').filter(
+      (event) => event.batchId === 'retry-e2e',
+    );
+    expect(transient[0].blob).toBe('input/retry-e2e/a.csv');
+    expect(String(transient[0].error)).toContain('lease');
   });
 });
 

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../pipeline/errors';
 import { parseManifest } from '../pipeline/manifest';
+import { truncateMessage } from '../pipeline/truncate';
 import { FailedBlob, Manifest } from '../pipeline/types';
 import { containerClient, readText } from '../storage/blobs';
 import { INPUT_CONTAINER, MANIFEST_BLOB_NAME, RESULTS_CONTAINER } from '../settings';
@@ -66,8 +67,8 @@ async function planFullRun(batchId: string): Promise<Plan> {
   try {
     manifest = parseManifest(blob.text);
   } catch (error) {
-    if (error instanceof InvalidInputError) return { error: { kind: 'invalid-manifest', message: error.message } };
-    throw error;
+    if (!(error instanceof InvalidInputError)) throw error;
+    return { error: { kind: 'invalid-manifest', message: truncateMessage(error.message) } };
   }
 
   const files = manifest.files ?? (await listInputBlobs(batchId));

@@ -32,8 +32,15 @@ export async function mapBlob(input: MapInput, logger: EventLogger): Promise<Map
   }
   const blob = `${INPUT_CONTAINER}/${batchId}/${name}`;
 
-  const outcome = await mapOne(batchId, name, run.manifest);
-  await writeJson(WORK_CONTAINER, workBlob.mapOutcome(batchId, runId, fileIndex), outcome);
+  let outcome: MapOutcome;
+  try {
+    outcome = await mapOne(batchId, name, run.manifest);
+    await writeJson(WORK_CONTAINER, workBlob.mapOutcome(batchId, runId, fileIndex), outcome);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logEvent(logger, 'warn', LogEvent.mapTransientError, { batchId, runId, blob, error: truncateMessage(message) });
+    throw error;
+  }
 
   if (!outcome.ok) {
     logEvent(logger, 'warn', LogEvent.mapFileFailed, {

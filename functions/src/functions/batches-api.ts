@@ -64,6 +64,10 @@ async function redriveBatch(batchId: string, request: HttpRequest, client: Durab
 
 async function startRun(request: HttpRequest, client: DurableClient, context: InvocationContext, start: StartRequest) {
   const outcome = await startBatchRun(client, start);
+  if (!outcome.started && outcome.raced) {
+    const fields = { batchId: start.batchId, instanceId: outcome.instanceId, runtimeStatus: outcome.runtimeStatus };
+    logEvent(context, 'info', LogEvent.startRaced, { ...fields, trigger: 'http' });
+  }
   if (!outcome.started) {
     throw new ConflictError(
       `Batch ${start.batchId} is ${outcome.runtimeStatus.toLowerCase()} as instance ${outcome.instanceId}: ` +
