@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireCommands } from './support/commands';
 
 const SCRIPTS = join(__dirname, '..', '..', 'scripts');
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000001';
@@ -23,6 +24,8 @@ function parseLines(text: string): Record<string, string> {
       .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
 }
+
+beforeAll(() => requireCommands(['bash', 'jq']));
 
 describe('bootstrap-state --print-env', () => {
   it('derives a valid account name', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { BatchSummary, mapStream, parseManifest, summarize, summaryJson } from '../../functions/src/pipeline';
+import { requireCommands } from './support/commands';
 
 const SMOKE_DIR = join(__dirname, '..', '..', 'scripts', 'smoke');
 
@@ -30,6 +31,8 @@ async function summarizeSmokeBatch(): Promise<BatchSummary> {
     timing: {},
   };
 }
+
+beforeAll(() => requireCommands(['bash', 'jq']));
 
 describe('smoke summary check', () => {
   let folder: string;

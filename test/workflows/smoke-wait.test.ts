@@ -4,6 +4,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireCommands } from './support/commands';
 
 const SMOKE = join(__dirname, '..', '..', 'scripts', 'smoke', 'smoke.sh');
 const KEY = 'function-key-1';
@@ -109,6 +110,8 @@ async function runWait(baseUrl: string, timeoutSeconds: number, systemKey = SYST
   rmSync(folder, { recursive: true, force: true });
   return result;
 }
+
+beforeAll(() => requireCommands(['bash', 'curl', 'jq']));
 
 describe('smoke wait', () => {
   let app: FakeApp;
