@@ -4,7 +4,7 @@ import { startDurableTestHost, WEBHOOK, type DurableTestHost } from './support/d
 
 type Json = Record<string, unknown>;
 
-/** A job API on loopback: POST answers 202 with Location, the first poll 202 again, the second 200. */
+/** A job API on loopback: POST returns 202 with Location, the first poll 202 again, the second 200. */
 function startJobServer(): Promise<{ url: string; requests: string[]; close(): void }> {
   const requests: string[] = [];
   let polls = 0;

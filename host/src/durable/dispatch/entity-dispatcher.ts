@@ -32,8 +32,8 @@ interface EntityBatchResult {
 const maxBatchSize = 50;
 
 /**
- * Runs queued entity operations one batch per entity at a time, in arrival order, and answers calls from
- * orchestrations with an EventRaised named after the request id.
+ * Runs queued entity operations one batch per entity at a time, in arrival order, and sends the result of
+ * each call back to the orchestration as an EventRaised named after the request id.
  * NOTE: entity locks (critical sections) are not implemented; orchestrations that use them fail.
  */
 export class EntityDispatcher {
@@ -127,7 +127,7 @@ export class EntityDispatcher {
     }
   }
 
-  /** Answers to callers, and the signals the operations sent to other entities. */
+  /** Builds the responses to callers and the signals the operations sent to other entities. */
   private responses(
     requests: EntityRequest[],
     result: EntityBatchResult | { error: string },

@@ -160,7 +160,7 @@ export class TaskHubStore {
     ).run().changes;
   }
 
-  /** Whether an execution still waits for activities or sub-orchestrations. */
+  /** Returns whether an execution still waits for activities or sub-orchestrations. */
   hasWorkInFlight(instanceId: string, executionId: string): boolean {
     const activity = this.sql(
       `SELECT 1 FROM activities WHERE instance_id = ? AND execution_id = ? AND status IN ('Scheduled', 'Running') LIMIT 1`,

@@ -42,17 +42,18 @@ export async function startDurableTestHost(app: string, dataDir?: string): Promi
     headers: Record<string, string> = {},
   ) => {
     const hasBody = body !== undefined;
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
     const response = await fetch(`${host.url}${pathAndQuery}`, {
       method,
       headers: hasBody ? { 'content-type': 'application/json', ...headers } : headers,
-      body: hasBody ? (typeof body === 'string' ? body : JSON.stringify(body)) : undefined,
+      body: hasBody ? text : undefined,
     });
-    const text = await response.text();
-    let parsed: unknown = text;
+    const responseText = await response.text();
+    let parsed: unknown = responseText;
     try {
-      parsed = text ? JSON.parse(text) : undefined;
+      parsed = responseText ? JSON.parse(responseText) : undefined;
     } catch {
-      parsed = text;
+      parsed = responseText;
     }
     return { status: response.status, headers: response.headers, body: parsed };
   };
