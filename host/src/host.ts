@@ -19,7 +19,7 @@ import { HostHttpServer } from './triggers/http-server';
 import { HttpFunctionRoutes } from './triggers/http-functions';
 import { createQueueOutputWriter } from './triggers/queue-output';
 import { resolveEntryFiles } from './worker/app-loader';
-import { AppWorker } from './worker/app-worker';
+import { WorkerSupervisor } from './worker/worker-supervisor';
 import { WorkerFunctionInvoker } from './worker/function-invoker';
 
 export interface HostOptions {
@@ -110,9 +110,9 @@ interface StartContext {
 async function startParts(options: HostOptions, context: StartContext): Promise<RunningHost> {
   const { server, logger, cleanup, settings, hostJson } = context;
   const env = { ...settings, WEBSITE_HOSTNAME: new URL(server.publicUrl).host };
-  const worker = await AppWorker.start({ appDir: context.appDir, env, logger });
-  cleanup.push(() => worker.stop());
-  const invoker = new WorkerFunctionInvoker(worker);
+  const supervisor = await WorkerSupervisor.start({ appDir: context.appDir, env, logger });
+  cleanup.push(() => supervisor.stop());
+  const invoker = new WorkerFunctionInvoker(supervisor);
 
   const durable = createDurable(options, context, invoker);
   invoker.registerInputBinding('durableClient', durable.clientBinding);
@@ -124,8 +124,8 @@ async function startParts(options: HostOptions, context: StartContext): Promise<
   server.addHandler(new HttpFunctionRoutes(invoker, functions, hostJson.routePrefix, logger));
   for (const handler of options.httpHandlers ?? []) server.addHandler(handler);
 
-  await worker.runAppStartHooks();
-  cleanup.push(() => worker.runAppTerminateHooks());
+  await supervisor.worker.runAppStartHooks();
+  cleanup.push(() => supervisor.worker.runAppTerminateHooks());
   await durable.start();
   cleanup.push(() => durable.stop());
   const triggers: StartedTriggers = await startTriggers({ ...context, invoker, functions, options });

@@ -35,6 +35,8 @@ export class AppWorker {
   readonly #pending = new Map<number, PendingReply>();
   #nextId = 1;
   #exited = false;
+  #stopping = false;
+  #exitListeners: ((code: number) => void)[] = [];
 
   private constructor(worker: Worker, functions: FunctionMetadata[], logger: Logger) {
     this.#worker = worker;
@@ -96,7 +98,13 @@ export class AppWorker {
     await this.#request({ type: 'appTerminate' });
   }
 
+  /** Registers a callback for the thread ending by itself (a crash or `process.exit` in the app), not by `stop()`. */
+  onUnexpectedExit(listener: (code: number) => void): void {
+    this.#exitListeners.push(listener);
+  }
+
   async stop(): Promise<void> {
+    this.#stopping = true;
     if (!this.#exited) await this.#worker.terminate();
   }
 
@@ -128,6 +136,7 @@ export class AppWorker {
       pending.reject(new WorkerError(`The app worker stopped (exit code ${code}) before it replied`));
     }
     this.#pending.clear();
+    if (!this.#stopping) this.#exitListeners.forEach((listener) => listener(code));
   }
 }
 

@@ -27,16 +27,17 @@ export type OutputBindingWriter = (
  * fails the invocation, as a failed output binding does in the Functions host.
  */
 export class WorkerFunctionInvoker implements FunctionInvoker {
-  readonly #worker: AppWorker;
+  readonly #source: { readonly worker: AppWorker };
   readonly #providers = new Map<string, InputBindingProvider>();
   readonly #writers = new Map<string, OutputBindingWriter>();
 
-  constructor(worker: AppWorker) {
-    this.#worker = worker;
+  /** `source.worker` is read on every call, so invocations follow a restarted worker thread. */
+  constructor(source: { readonly worker: AppWorker }) {
+    this.#source = source;
   }
 
   get functions(): ReadonlyMap<string, RegisteredFunction> {
-    return this.#worker.functions;
+    return this.#source.worker.functions;
   }
 
   /** Registers the provider of input bindings of `bindingType` (compared case-insensitively). */
@@ -50,7 +51,7 @@ export class WorkerFunctionInvoker implements FunctionInvoker {
   }
 
   async invoke(functionName: string, request: InvocationRequest): Promise<InvocationResult> {
-    const fn = this.#worker.functions.get(functionName);
+    const fn = this.functions.get(functionName);
     if (!fn) throw new FunctionNotFoundError(`Function "${functionName}" is not registered by the app`);
 
     const params: InvokeParams = {
@@ -60,7 +61,7 @@ export class WorkerFunctionInvoker implements FunctionInvoker {
       triggerMetadata: request.triggerMetadata,
       retryContext: request.retryContext,
     };
-    const result = await this.#worker.invoke(params);
+    const result = await this.#source.worker.invoke(params);
     if (!result.error) await this.#writeOutputs(fn, result);
     return result;
   }

@@ -190,6 +190,24 @@ app.http('same', { handler: () => ({ body: String(fromPlugin === require('@azure
     expect(await (await fetch(`${host.url}/api/same`)).text()).toBe('true');
   });
 
+  it('restarts the worker thread when the app exits it', async () => {
+    const records: LogRecord[] = [];
+    const appDir = writeApp({
+      'package.json': JSON.stringify({ main: 'index.js' }),
+      'index.js': `${CORE_REQUIRE}let started = false;
+app.hook.appStart(() => { started = true; });
+app.http('ping', { handler: () => ({ body: 'started ' + started }) });
+app.http('crash', { handler: () => process.exit(3) });`,
+    });
+    const host = await start(appDir, records);
+    expect(await (await fetch(`${host.url}/api/ping`)).text()).toBe('started true');
+
+    expect((await fetch(`${host.url}/api/crash`)).status).toBe(500);
+    await waitFor(() => records.find((record) => record.msg === 'app worker restarted'));
+    expect(await (await fetch(`${host.url}/api/ping`)).text()).toBe('started true');
+    expect(records.find((record) => record.msg === 'app worker exited; restarting it')?.exitCode).toBe(3);
+  });
+
   it('reports an entry file that throws while loading', async () => {
     const appDir = writeApp({
       'package.json': JSON.stringify({ main: 'index.js' }),
