@@ -114,11 +114,16 @@ export class QueueTriggerListener {
     } catch (error) {
       return { message: (error as Error).message };
     }
-    const result = await this.config.invoker.invoke(this.config.fn.name, {
-      trigger: { string: body },
-      triggerMetadata: queueTriggerMetadata(message, this.config.fn.name),
-    });
-    return result.error;
+    try {
+      const result = await this.config.invoker.invoke(this.config.fn.name, {
+        trigger: { string: body },
+        triggerMetadata: queueTriggerMetadata(message, this.config.fn.name),
+      });
+      return result.error;
+    } catch (error) {
+      // The worker itself failed (for example it is restarting): count an attempt like a failed invocation.
+      return { message: (error as Error).message, stack: (error as Error).stack };
+    }
   }
 
   async #release(message: DequeuedMessageItem): Promise<void> {
