@@ -156,4 +156,21 @@ describe('batch runs on the local host', () => {
     expect(summaryChunked.input).toEqual(summarySingle.input);
     expectGroups(summaryChunked.groups, expectedGroups(files.flatMap((file) => file.rows)));
   });
+
+  // Full-size variant: 1,200 files give three chunks of the default 500. Run with FULL=1.
+  (process.env.FULL ? it : it.skip)(
+    'default chunk size over 1,200 files',
+    async () => {
+      const files = Array.from({ length: 1200 }, (_, index) => csvFile(`f${index}.csv`, makeRows(index, 10)));
+      await uploadBatch(host.blobs, 'full-e2e', files, SALES_MANIFEST);
+
+      const view = await waitForBatch(host, 'full-e2e', { timeoutMs: 600000 });
+
+      expect(view).toMatchObject({ status: 'completed', progress: { chunks: 3, total: 1200, done: 1200 } });
+      const summary = await summaryOf('full-e2e');
+      expect(summary.input).toMatchObject({ blobs: 1200, rows: 12000, bytes: byteTotal(files) });
+      expectGroups(summary.groups, expectedGroups(files.flatMap((file) => file.rows)));
+    },
+    900000,
+  );
 });
