@@ -82,7 +82,7 @@ describe('batch activities on Azurite', () => {
 
   const summaryOf = async (batchId: string) => JSON.parse(await readResult(service, batchId, 'summary.json'));
 
-  it('summarize a CSV batch exactly', async () => {
+  it('summarize CSV batch exactly', async () => {
     const files = [
       csvFile('a.csv', makeRows(1, 40)),
       csvFile('b.csv', makeRows(2, 25)),
@@ -101,7 +101,7 @@ describe('batch activities on Azurite', () => {
     expect(await readResult(service, 'csv-direct', 'failed.jsonl')).toBe('');
   });
 
-  it('return a few hundred bytes per map call', async () => {
+  it('map output stays small', async () => {
     const files = [ndjsonFile('big.ndjson', makeRows(4, 3000))];
     await uploadBatch(service, 'small-outputs', files, SALES_MANIFEST);
 
@@ -113,7 +113,7 @@ describe('batch activities on Azurite', () => {
     expect((await summaryOf('small-outputs')).input.rows).toBe(3000);
   });
 
-  it('split the file list into chunks', async () => {
+  it('split file list into chunks', async () => {
     const files = Array.from({ length: 7 }, (_, index) => csvFile(`f${index}.csv`, makeRows(10 + index, 5)));
     await uploadBatch(service, 'chunked', files, { ...SALES_MANIFEST, chunkSize: 3 });
 
@@ -132,7 +132,7 @@ describe('batch activities on Azurite', () => {
     expectGroups((await summaryOf('chunked')).groups, expectedGroups(files.flatMap((file) => file.rows)));
   });
 
-  it('write an empty result for an empty batch', async () => {
+  it('empty batch gives empty result', async () => {
     await uploadBatch(service, 'empty-direct', [], SALES_MANIFEST);
 
     const run = await runActivities('empty-direct');
@@ -147,7 +147,7 @@ describe('batch activities on Azurite', () => {
     );
   });
 
-  it('fail the batch for an invalid manifest', async () => {
+  it('invalid manifest fails batch', async () => {
     await uploadBatch(service, 'bad-manifest', [csvFile('a.csv', makeRows(1, 3))], { groupBy: 'region' });
 
     const run = await runActivities('bad-manifest');
@@ -159,7 +159,7 @@ describe('batch activities on Azurite', () => {
     expect(run.output.status).toBe('failed');
   });
 
-  it('fail the batch above maxItems', async () => {
+  it('maxItems exceeded fails batch', async () => {
     const files = [csvFile('a.csv', makeRows(1, 2)), csvFile('b.csv', makeRows(2, 2))];
     await uploadBatch(service, 'too-many', files, { ...SALES_MANIFEST, maxItems: 1 });
 
@@ -175,7 +175,7 @@ describe('batch activities on Azurite', () => {
     expect((await summaryOf('too-many')).status).toBe('failed');
   });
 
-  it('record bad files as typed failures', async () => {
+  it('bad files become typed failures', async () => {
     const files = [
       csvFile('good.csv', makeRows(1, 10)),
       { name: 'no-amount.csv', content: 'region,price\neu,3\n', rows: [] },
@@ -212,7 +212,7 @@ describe('batch activities on Azurite', () => {
     ).toBe(true);
   });
 
-  it('complete below the tolerated failure percentage', async () => {
+  it('tolerated failures still complete', async () => {
     const files = [
       ...Array.from({ length: 4 }, (_, index) => csvFile(`ok${index}.csv`, makeRows(index, 5))),
       { name: 'bad.csv', content: 'region\neu\n', rows: [] },
@@ -224,7 +224,7 @@ describe('batch activities on Azurite', () => {
     expect(run.output).toMatchObject({ status: 'completed', total: 5, succeeded: 4, failed: 1 });
   });
 
-  it('redrive only the failed files and merge with the base run', async () => {
+  it('redrive merges with base run', async () => {
     const good = [csvFile('a.csv', makeRows(1, 12)), csvFile('b.csv', makeRows(2, 9))];
     const fixed = csvFile('c.csv', makeRows(3, 6));
     await uploadBatch(
@@ -253,7 +253,7 @@ describe('batch activities on Azurite', () => {
     expect(await readResult(service, 'redrive-direct', 'failed.jsonl')).toBe('');
   });
 
-  it('refuse a redrive without a previous run', async () => {
+  it('redrive without previous run fails', async () => {
     const run = await runActivities('never-ran', 'redrive');
     expect(run.listing).toMatchObject({ ok: false, error: { kind: 'no-previous-run' } });
   });

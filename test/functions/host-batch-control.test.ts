@@ -13,7 +13,7 @@ import {
 } from './support/batch-data';
 import { appEvents, BatchHost, request, startBatchHost, waitForBatch } from './support/host-harness';
 
-/** The Event Grid event that Azure Storage publishes for a new manifest blob. */
+/** Builds the Event Grid event that Azure Storage publishes for a new manifest blob. */
 function manifestEvent(batchId: string, etag: string, id: string) {
   return {
     id,
@@ -247,7 +247,7 @@ describe('batch control on the local host', () => {
     await waitForBatch(host, 'retry-e2e');
 
     // A leased blob rejects writes without the lease id (HTTP 412), so the map activity of file 0 fails until the
-    // lease is released; the run id is chosen here so that the blob can be leased before the run starts.
+    // lease is released. The run id is chosen here, so the blob can be leased before the run starts.
     const outcome = host.blobs.getContainerClient('work').getBlockBlobClient('retry-e2e/runs/fixed-run/map/0.json');
     await outcome.upload('{}', 2);
     const lease = outcome.getBlobLeaseClient();
