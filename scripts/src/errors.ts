@@ -25,6 +25,11 @@ export class HttpStatusError extends CliError {
 
 /** Runs a command's body and turns any failure into one line on stderr and a non-zero exit code. */
 export async function runCommand(body: () => Promise<number | void>): Promise<void> {
+  // A reader that closes early, such as `| head`, is not a failure of the command.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   try {
     const code = await body();
     process.exitCode = code ?? 0;

@@ -54,7 +54,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const apiUrl = `http://127.0.0.1:${options.ports.api}`;
     const logFile = options.hostLog === 'inherit' ? undefined : path.join(options.dataDir, 'host.log');
     const host = spawnHost(options, azurite.connectionString, logFile);
-    await waitForHost(host, apiUrl, options.startTimeoutMs ?? 60_000, logFile);
+    const timeoutMs = options.startTimeoutMs ?? 60_000;
+    const started = hostStarted(host, timeoutMs);
+    await waitForHost(host, apiUrl, timeoutMs, logFile);
+    await started;
     return {
       apiUrl,
       dashboardUrl: `${apiUrl}/`,
@@ -157,6 +160,27 @@ async function waitForHost(host: ChildProcess, apiUrl: string, timeoutMs: number
   }
   await stopChild(host);
   throw new CliError(`the local host did not respond at ${apiUrl} within ${timeoutMs / 1000} s${seeLog}`);
+}
+
+/**
+ * Resolves when the host CLI prints its closing startup line, which comes once the app, the durable
+ * engine and the triggers run, or after maxMs. Attach it right after spawning so the line is not missed.
+ */
+function hostStarted(host: ChildProcess, maxMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    let output = '';
+    const done = () => {
+      clearTimeout(timer);
+      host.stdout?.off('data', onData);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-1000);
+      if (/Host listening on /.test(output)) done();
+    };
+    const timer = setTimeout(done, maxMs);
+    host.stdout?.on('data', onData);
+  });
 }
 
 /** Stops a child process with SIGTERM, then SIGKILL after 10 s. */
