@@ -52,9 +52,10 @@ describe('dashboard', () => {
       blobEventPollMs: 250,
       logger: pino({ level: 'warn' }),
     });
+    // The same registration as `fanout-host start`, which serves the dashboard unless --no-dashboard is given.
     host.addHttpHandler(
       createHostDashboard({
-        dataDir,
+        dataDir: host.dataDir,
         durableTask: host.hostJson.durableTask,
         settings: host.settings,
         logger: host.logger,
@@ -202,7 +203,8 @@ describe('dashboard', () => {
         timeout: 30000,
       },
     );
-    await page.waitForFunction(() => document.querySelectorAll('#failures tbody tr').length > 0);
+    await page.waitForSelector(`#detail-title:text-is("Batch ${INVALID_BATCH_ID}")`);
+    await page.waitForSelector('#failures tbody tr');
     const facts = await page.$$eval('#facts dt, #facts dd', (cells) => cells.map((cell) => cell.textContent));
     const failure = await page.$$eval('#failures tbody tr td', (cells) => cells.map((cell) => cell.textContent));
 
@@ -229,10 +231,7 @@ describe('dashboard', () => {
     const row = `#batches tr.batch[data-instance-id="batch-${LARGE_BATCH_ID}"]`;
     await page.waitForSelector(`${row}[data-status="Completed"]`, { timeout: 200000 });
     await page.waitForSelector('#connection[data-state="idle"]');
-    await page.waitForFunction(
-      (title) => document.getElementById('detail-title')?.textContent === title,
-      `Batch ${LARGE_BATCH_ID}`,
-    );
+    await page.waitForSelector(`#detail-title:text-is("Batch ${LARGE_BATCH_ID}")`);
     const counts = await page.$$eval('#timeline g.bar', (bars) =>
       bars.map((bar) => Number(bar.getAttribute('data-count'))),
     );

@@ -26,7 +26,7 @@ export interface BatchDetail {
   timeline: Timeline;
   throughput: Throughput;
   failures: Failure[];
-  /** Failures in total; `failures` lists at most `maxFailures` of them. */
+  /** Number of failures; `failures` lists at most `maxFailures` of them. */
   failureCount: number;
   result: ResultLink | null;
 }

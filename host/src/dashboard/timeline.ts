@@ -45,7 +45,7 @@ export function activityBars(activities: readonly ActivityRecord[]): { originMs:
 
 /**
  * Builds the fan-out timeline from sorted single bars, so overlapping bars show the parallelism. Above `maxBars`
- * attempts, consecutive attempts share one bar, which keeps the page fast for batches of any size.
+ * attempts, consecutive attempts share one bar, so the page's size stays bounded for batches of any size.
  */
 export function buildTimeline(
   single: readonly TimelineBar[],

@@ -35,7 +35,7 @@ async function refresh() {
   }
 }
 
-/** A finished batch is fetched once; a running one on every poll. */
+/** Returns whether to fetch a batch's detail: once when it has finished, on every poll while it runs. */
 function needsDetail(batch) {
   if (!detail || detail.batch.instanceId !== batch.instanceId) return true;
   return !detail.batch.finished || detail.batch.lastUpdatedTime !== batch.lastUpdatedTime;
