@@ -11,7 +11,7 @@ export class CliError extends Error {
   }
 }
 
-/** A request the Function App answered with an error status; 5xx statuses may succeed when retried. */
+/** An error status in the Function App's response; a request that got a 5xx status may succeed when retried. */
 export class HttpStatusError extends CliError {
   override name = 'HttpStatusError';
 
