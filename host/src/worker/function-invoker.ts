@@ -12,6 +12,12 @@ import type { AppWorker } from './app-worker';
 import { FunctionNotFoundError } from './invocation';
 import type { InvokeParams } from './protocol';
 
+/** Where the invoker finds the worker thread: the latest one, and a promise of the one ready to invoke. */
+export interface WorkerSource {
+  readonly worker: AppWorker;
+  ready(): Promise<AppWorker>;
+}
+
 /** Writes the value a function set for one output binding, for example a storage queue message. */
 export type OutputBindingWriter = (
   fn: RegisteredFunction,
@@ -27,12 +33,12 @@ export type OutputBindingWriter = (
  * fails the invocation, as a failed output binding does in the Functions host.
  */
 export class WorkerFunctionInvoker implements FunctionInvoker {
-  readonly #source: { readonly worker: AppWorker };
+  readonly #source: WorkerSource;
   readonly #providers = new Map<string, InputBindingProvider>();
   readonly #writers = new Map<string, OutputBindingWriter>();
 
-  /** `source.worker` is read on every call, so invocations follow a restarted worker thread. */
-  constructor(source: { readonly worker: AppWorker }) {
+  /** The worker is looked up on every call, so invocations follow a restarted worker thread. */
+  constructor(source: WorkerSource) {
     this.#source = source;
   }
 
@@ -61,7 +67,8 @@ export class WorkerFunctionInvoker implements FunctionInvoker {
       triggerMetadata: request.triggerMetadata,
       retryContext: request.retryContext,
     };
-    const result = await this.#source.worker.invoke(params);
+    const worker = await this.#source.ready();
+    const result = await worker.invoke(params);
     if (!result.error) await this.#writeOutputs(fn, result);
     return result;
   }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { AppWorker, AppWorkerOptions } from './app-worker';
+import { AppWorker, AppWorkerOptions, WorkerError } from './app-worker';
 
 /** Restarts allowed within `RESTART_WINDOW_MS` before the supervisor gives up, so a crash loop ends. */
 const MAX_RESTARTS = 5;
@@ -8,10 +8,12 @@ const RESTART_WINDOW_MS = 60_000;
 /**
  * Keeps the app's worker thread running: when the thread ends by itself, as a crashed language worker
  * process does under the Functions host, it loads the app again in a new thread and runs its appStart hooks.
- * Invocations in flight at the crash fail; later ones go to the new thread.
+ * Invocations in flight at the crash fail; later ones wait for the new thread.
  */
 export class WorkerSupervisor {
   #worker: AppWorker;
+  /** Resolves to the worker that takes invocations, or rejects when a restart failed. */
+  #ready: Promise<AppWorker>;
   #stopped = false;
   readonly #restarts: number[] = [];
   readonly #options: AppWorkerOptions;
@@ -19,6 +21,7 @@ export class WorkerSupervisor {
 
   private constructor(worker: AppWorker, options: AppWorkerOptions) {
     this.#worker = worker;
+    this.#ready = Promise.resolve(worker);
     this.#options = options;
     this.#log = options.logger;
     this.#watch(worker);
@@ -28,43 +31,50 @@ export class WorkerSupervisor {
     return new WorkerSupervisor(await AppWorker.start(options), options);
   }
 
-  /** The current worker thread. */
+  /** The latest worker thread, which may be restarting. */
   get worker(): AppWorker {
     return this.#worker;
   }
 
+  /** Resolves to the worker thread to invoke, after a restart in progress has finished. */
+  ready(): Promise<AppWorker> {
+    return this.#ready;
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
-    await this.#worker.stop();
+    const latest = await this.#ready.catch(() => this.#worker);
+    await latest.stop();
   }
 
   #watch(worker: AppWorker): void {
-    worker.onUnexpectedExit((code) => void this.#restart(code));
+    worker.onUnexpectedExit((code) => {
+      if (this.#stopped) return;
+      this.#ready = this.#restart(code);
+      this.#ready.catch(() => undefined);
+    });
   }
 
-  async #restart(code: number): Promise<void> {
-    if (this.#stopped) return;
+  async #restart(code: number): Promise<AppWorker> {
     const now = Date.now();
     this.#restarts.push(now);
     while (this.#restarts[0] < now - RESTART_WINDOW_MS) this.#restarts.shift();
     if (this.#restarts.length > MAX_RESTARTS) {
       this.#log.fatal({ exitCode: code, restarts: MAX_RESTARTS }, 'app worker keeps exiting; not restarting it');
-      return;
+      throw new WorkerError(`The app worker exited ${MAX_RESTARTS + 1} times within a minute; restart the host`);
     }
 
     this.#log.error({ exitCode: code }, 'app worker exited; restarting it');
     try {
       const next = await AppWorker.start(this.#options);
-      if (this.#stopped) {
-        await next.stop();
-        return;
-      }
       await next.runAppStartHooks();
       this.#worker = next;
       this.#watch(next);
       this.#log.info('app worker restarted');
+      return next;
     } catch (error) {
       this.#log.fatal({ err: error }, 'app worker restart failed');
+      throw new WorkerError(`The app worker could not be restarted: ${(error as Error).message}`);
     }
   }
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { RunningAzurite } from '../../../scripts/src/azurite';
 import { RunningHost, startHost } from '../../../host/src/host';
 import { useAzurite } from '../../support/azurite';
-import { captureLogs, FIXTURE_APPS, LogRecord, tempDir, waitFor } from '../worker/host-fixtures';
+import { captureLogs, FIXTURE_APPS, LogRecord, tempDir, waitFor, writeApp } from '../worker/host-fixtures';
 
 interface Received {
   functionName?: string;
@@ -192,6 +192,39 @@ describe('queue trigger', () => {
         orderId: 5,
         forwarded: true,
       });
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('retries a message whose invocation ended the worker thread', async () => {
+    const appDir = writeApp({
+      'package.json': JSON.stringify({ main: 'index.js' }),
+      'host.json': JSON.stringify({ extensions: { queues: { maxPollingInterval: '00:00:01' } } }),
+      'index.js': `const { app } = require('@azure/functions');
+const fs = require('node:fs');
+app.storageQueue('crashOnce', {
+  queueName: 'crash-once',
+  handler: (message, context) => {
+    if (context.triggerMetadata.dequeueCount === 1) process.exit(5);
+    fs.appendFileSync(process.env.RESULT_FILE, JSON.stringify({ message, dequeueCount: context.triggerMetadata.dequeueCount }) + '\\n');
+  },
+});`,
+    });
+    const host = await startHost({
+      appDir,
+      port: 0,
+      dataDir: path.join(dir, 'data'),
+      settings: { AzureWebJobsStorage: azurite.connectionString, RESULT_FILE: path.join(dir, 'results.jsonl') },
+      logger: captureLogs().logger,
+    });
+    try {
+      await queues.getQueueClient('crash-once').sendMessage(base64('"again"'));
+      const [received] = await waitFor(() => {
+        const results = readResults(path.join(dir, 'results.jsonl'));
+        return results.length > 0 ? results : undefined;
+      }, 20000);
+      expect(received).toEqual({ message: 'again', dequeueCount: 2 });
     } finally {
       await host.stop();
     }
