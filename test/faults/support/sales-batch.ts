@@ -1,0 +1,40 @@
+import { BlobServiceClient } from '@azure/storage-blob';
+import { csvFile, DataFile, makeRows, SALES_MANIFEST, uploadManifest } from '../../functions/support/batch-data';
+
+export { SALES_MANIFEST };
+
+/** `FULL=1` runs the long fault tests at full size; `npm test` runs them reduced. */
+export const FULL = process.env.FULL === '1';
+
+/** Files of a generated sales batch: `rowsPerFile` rows each, all different, so a file counted twice shows. */
+export function salesFiles(count: number, rowsPerFile: number): DataFile[] {
+  return Array.from({ length: count }, (_, index) => csvFile(`part-${index}.csv`, makeRows(index + 1, rowsPerFile)));
+}
+
+/** Uploads the files with a few requests in flight, then the manifest that starts the batch. */
+export async function uploadSalesBatch(
+  blobs: BlobServiceClient,
+  batchId: string,
+  files: { name: string; content: string | Buffer }[],
+  manifest: unknown,
+): Promise<void> {
+  const container = blobs.getContainerClient('input');
+  await container.createIfNotExists();
+  const queue = [...files];
+  const upload = async () => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      await container
+        .getBlockBlobClient(`${batchId}/${file.name}`)
+        .upload(file.content, Buffer.byteLength(file.content));
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, upload));
+  await uploadManifest(blobs, batchId, manifest);
+}
+
+/** The summary without the fields that differ between two runs of the same input: ids and timing. */
+export function comparableSummary(summary: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...summary };
+  for (const field of ['batchId', 'instanceId', 'runId', 'timing', 'manifestEtag']) delete rest[field];
+  return rest;
+}
