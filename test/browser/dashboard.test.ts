@@ -213,7 +213,7 @@ describe('dashboard', () => {
     expect(failure[2]).toMatch(/^invalid-manifest: /);
   });
 
-  it('aggregates the bars of a large batch', async () => {
+  it('tracks and aggregates a large batch', async () => {
     const input = inputContainer(openStorage({ connectionString: azurite.connectionString }));
     const names = Array.from({ length: LARGE_BATCH_FILES }, (_, index) => `part-${index}.csv`);
     for (let start = 0; start < names.length; start += 50) {
@@ -227,6 +227,15 @@ describe('dashboard', () => {
     const manifest = JSON.stringify({ ...MANIFEST, chunkSize: 250 });
     await input.getBlockBlobClient(`${LARGE_BATCH_ID}/_manifest.json`).upload(manifest, manifest.length);
 
+    const percents: number[] = [];
+    page.on('response', async (response) => {
+      if (!response.url().endsWith('/dashboard/api/batches')) return;
+      const list = (await response.json()) as {
+        batches: { instanceId: string; progress: { percent: number | null } }[];
+      };
+      const batch = list.batches.find((candidate) => candidate.instanceId === `batch-${LARGE_BATCH_ID}`);
+      if (batch && batch.progress.percent !== null) percents.push(batch.progress.percent);
+    });
     await page.goto(`${host.url}/#batch-${LARGE_BATCH_ID}`);
     const row = `#batches tr.batch[data-instance-id="batch-${LARGE_BATCH_ID}"]`;
     await page.waitForSelector(`${row}[data-status="Completed"]`, { timeout: 200000 });
@@ -242,5 +251,9 @@ describe('dashboard', () => {
     expect(counts.reduce((sum, count) => sum + count, 0)).toBe(activities);
     expect(await page.textContent('#timeline-caption')).toContain(`${activities} activities in ${counts.length} rows`);
     await page.screenshot({ path: LARGE_SCREENSHOT, fullPage: true });
+
+    expect(percents.some((percent) => percent > 0 && percent < 100)).toBe(true);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(percents[percents.length - 1]).toBe(100);
   }, 300000);
 });

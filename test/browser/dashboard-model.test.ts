@@ -1,0 +1,166 @@
+import { activityLabel, typedErrorMessage } from '../../host/src/dashboard/activity-fields';
+import { batchIdOf, groupBatches } from '../../host/src/dashboard/batches';
+import { withLiveProgress } from '../../host/src/dashboard/live-progress';
+import { ActivityRecord, OrchestrationRecord } from '../../host/src/dashboard/records';
+import { buildThroughput } from '../../host/src/dashboard/throughput';
+import { activityBars, buildTimeline } from '../../host/src/dashboard/timeline';
+
+const ORIGIN = Date.parse('2026-01-01T00:00:00.000Z');
+const at = (ms: number) => new Date(ORIGIN + ms).toISOString();
+
+function activity(fields: Partial<ActivityRecord> & { start?: number; end?: number }): ActivityRecord {
+  const { start = 0, end, ...rest } = fields;
+  return {
+    instanceId: 'batch-a',
+    name: 'mapBlob',
+    input: { blobName: 'a.csv' },
+    status: end === undefined ? 'running' : 'completed',
+    scheduledTime: at(0),
+    startedTime: at(start),
+    completedTime: end === undefined ? null : at(end),
+    result: { ok: true, rows: 10 },
+    failure: null,
+    ...rest,
+  };
+}
+
+function instance(instanceId: string, fields: Partial<OrchestrationRecord> = {}): OrchestrationRecord {
+  return {
+    instanceId,
+    name: 'batchOrchestrator',
+    runtimeStatus: 'Running',
+    parentInstanceId: null,
+    createdTime: at(0),
+    lastUpdatedTime: at(0),
+    customStatus: null,
+    output: null,
+    ...fields,
+  };
+}
+
+describe('timeline', () => {
+  it('keeps one bar per attempt up to the limit', () => {
+    const activities = Array.from({ length: 12 }, (_, index) => activity({ start: index, end: index + 5 }));
+    const { originMs, bars } = activityBars(activities);
+    const timeline = buildTimeline(bars, originMs, ORIGIN + 100, 600);
+
+    expect(timeline.aggregated).toBe(false);
+    expect(timeline.bars).toHaveLength(12);
+    expect(timeline.spanMs).toBe(16);
+  });
+
+  it('aggregates attempts beyond the limit into rows', () => {
+    const activities = Array.from({ length: 1000 }, (_, index) =>
+      activity({
+        start: index,
+        end: index + 10,
+        result: index === 7 ? { ok: false, kind: 'parse', message: 'x' } : {},
+      }),
+    );
+    const { originMs, bars } = activityBars(activities);
+    const timeline = buildTimeline(bars, originMs, ORIGIN, 300);
+
+    expect(timeline.aggregated).toBe(true);
+    expect(timeline.bars).toHaveLength(250);
+    expect(timeline.bars.reduce((sum, bar) => sum + bar.count, 0)).toBe(1000);
+    expect(timeline.bars.reduce((sum, bar) => sum + bar.failed, 0)).toBe(1);
+    expect(timeline.bars[1].status).toBe('failed');
+  });
+
+  it('measures the maximum concurrency', () => {
+    const activities = [
+      activity({ start: 0, end: 10 }),
+      activity({ start: 5, end: 15 }),
+      activity({ start: 20, end: 30 }),
+    ];
+    const { originMs, bars } = activityBars(activities);
+
+    expect(buildTimeline(bars, originMs, ORIGIN, 600).maxConcurrency).toBe(2);
+  });
+
+  it('extends running bars to now', () => {
+    const { originMs, bars } = activityBars([activity({ start: 5 })]);
+
+    expect(buildTimeline(bars, originMs, ORIGIN + 2000, 600).spanMs).toBe(2000);
+  });
+});
+
+describe('activity fields', () => {
+  it('labels by blob name, then file index', () => {
+    expect(activityLabel({ blobName: 'x.csv', fileIndex: 3 })).toBe('x.csv');
+    expect(activityLabel({ batchId: 'a', fileIndex: 3 })).toBe('file #3');
+    expect(activityLabel({ batchId: 'a' })).toBe('');
+    expect(activityLabel('plain')).toBe('plain');
+  });
+
+  it('reads both typed error shapes', () => {
+    expect(typedErrorMessage({ ok: false, kind: 'parse', message: 'bad row' })).toBe('parse: bad row');
+    expect(typedErrorMessage({ status: 'failed', error: { kind: 'invalid-manifest', message: 'm' } })).toBe(
+      'invalid-manifest: m',
+    );
+    expect(typedErrorMessage({ ok: true, rows: 3 })).toBeNull();
+  });
+});
+
+describe('batches', () => {
+  it('groups sub-orchestrations at any depth under the top-level instance', () => {
+    const batches = groupBatches([
+      instance('batch-old', { createdTime: at(-1000) }),
+      instance('batch-a'),
+      instance('batch-a:chunk-0', { parentInstanceId: 'batch-a', createdTime: at(1) }),
+      instance('batch-a:chunk-0:inner', { parentInstanceId: 'batch-a:chunk-0', createdTime: at(2) }),
+    ]);
+
+    expect(batches.map((batch) => batch.instanceId)).toEqual(['batch-a', 'batch-old']);
+    expect(batches[0].children.map((child) => child.instanceId)).toEqual(['batch-a:chunk-0', 'batch-a:chunk-0:inner']);
+    expect(batches[0].batchId).toBe('a');
+  });
+
+  it('reads batch ids only from valid batch instance ids', () => {
+    expect(batchIdOf('batch-sales-2024')).toBe('sales-2024');
+    expect(batchIdOf('batch-Sales')).toBeNull();
+    expect(batchIdOf('other')).toBeNull();
+  });
+
+  it('counts live progress once per file and below 100% while running', () => {
+    const [batch] = groupBatches([instance('batch-a', { customStatus: { phase: 'mapping', total: 3, done: 0 } })]);
+    const retried = { input: { fileIndex: 0 } };
+    const activities = [
+      activity({ ...retried, status: 'failed', failure: 'transient', end: 5 }),
+      activity({ ...retried, end: 9 }),
+      activity({ input: { fileIndex: 1 }, end: 9, result: { ok: false, kind: 'parse', message: 'x' } }),
+      activity({ input: { fileIndex: 2 }, end: 9 }),
+      activity({ name: 'listBatchFiles', input: {}, end: 1 }),
+    ];
+
+    expect(withLiveProgress(batch, activities).progress).toMatchObject({ done: 3, failed: 1, percent: 99 });
+  });
+
+  it('shows a completed instance at 100%', () => {
+    const [batch] = groupBatches([
+      instance('batch-a', { runtimeStatus: 'Completed', customStatus: { total: 4, done: 2, failed: 0 } }),
+    ]);
+
+    expect(batch.progress.percent).toBe(100);
+  });
+});
+
+describe('throughput', () => {
+  it('counts fan-out completions per bucket', () => {
+    const activities = [
+      activity({ end: 100, result: { ok: true, rows: 10 } }),
+      activity({ end: 600, result: { ok: true, rows: 30 } }),
+      activity({ name: 'listBatchFiles', end: 50, result: { rows: 1000 } }),
+    ];
+    const throughput = buildThroughput(activities, ORIGIN, 700);
+
+    expect(throughput.bucketMs).toBe(250);
+    expect(throughput.files).toBe(2);
+    expect(throughput.rows).toBe(40);
+    expect(throughput.buckets.map((bucket) => bucket.filesPerSecond)).toEqual([4, 0, 4]);
+  });
+
+  it('widens buckets for long runs', () => {
+    expect(buildThroughput([], ORIGIN, 10 * 60 * 1000).bucketMs).toBe(10000);
+  });
+});
