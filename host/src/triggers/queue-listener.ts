@@ -14,10 +14,12 @@ export interface QueueListenerOptions {
   logger: Logger;
   /** First wait after an empty poll, doubled up to `maxPollingIntervalMs`. @default 100 */
   minPollingIntervalMs?: number;
+  /**
+   * Seconds a received message stays invisible while its function runs; the lease is renewed at half this
+   * time, as the Functions host does. @default 600
+   */
+  processingVisibilitySeconds?: number;
 }
-
-/** Seconds a received message stays invisible while its function runs, as the Functions host uses. */
-const PROCESSING_VISIBILITY_SECONDS = 600;
 
 /**
  * Polls one queue for a queue-triggered function, as the Functions host does: batches of `batchSize`, a new
@@ -72,13 +74,17 @@ export class QueueTriggerListener {
     try {
       const response = await this.config.queue.receiveMessages({
         numberOfMessages: this.config.options.batchSize,
-        visibilityTimeout: PROCESSING_VISIBILITY_SECONDS,
+        visibilityTimeout: this.#leaseSeconds,
       });
       return response.receivedMessageItems;
     } catch (error) {
       if (!this.#abort.signal.aborted) this.#log.warn({ err: error }, 'queue receive failed; retrying');
       return [];
     }
+  }
+
+  get #leaseSeconds(): number {
+    return this.config.processingVisibilitySeconds ?? 600;
   }
 
   #track(work: Promise<void>): void {
@@ -93,7 +99,8 @@ export class QueueTriggerListener {
         await this.#moveToPoison(message);
         return;
       }
-      const failure = await this.#invoke(message);
+      const endLease = this.#keepInvisible(message);
+      const failure = await this.#invoke(message).finally(endLease);
       if (!failure) {
         await this.config.queue.deleteMessage(message.messageId, message.popReceipt);
         return;
@@ -104,6 +111,34 @@ export class QueueTriggerListener {
     } catch (error) {
       this.#log.error({ ...fields, err: error }, 'queue message handling failed; the message becomes visible again');
     }
+  }
+
+  /**
+   * Renews the message's invisibility while the function runs, so a long run is not delivered twice; the
+   * returned function stops the renewals and waits for one in progress, after which `popReceipt` is current.
+   */
+  #keepInvisible(message: DequeuedMessageItem): () => Promise<void> {
+    let renewal = Promise.resolve();
+    const renew = async () => {
+      const response = await this.config.queue.updateMessage(
+        message.messageId,
+        message.popReceipt,
+        undefined,
+        this.#leaseSeconds,
+      );
+      if (response.popReceipt) message.popReceipt = response.popReceipt;
+    };
+    const timer = setInterval(() => {
+      renewal = renewal
+        .then(renew)
+        .catch((error: unknown) =>
+          this.#log.warn({ messageId: message.messageId, err: error }, 'queue lease renewal failed'),
+        );
+    }, this.#leaseSeconds * 500);
+    return async () => {
+      clearInterval(timer);
+      await renewal;
+    };
   }
 
   /** Invokes the function; returns the failure, or undefined on success. */

@@ -2,7 +2,9 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunningAzurite } from '../../../scripts/src/azurite';
+import type { RegisteredFunction } from '../../../host/src/contracts';
 import { RunningHost, startHost } from '../../../host/src/host';
+import { QueueTriggerListener } from '../../../host/src/triggers/queue-listener';
 import { useAzurite } from '../../support/azurite';
 import { captureLogs, FIXTURE_APPS, LogRecord, tempDir, waitFor, writeApp } from '../worker/host-fixtures';
 
@@ -226,6 +228,34 @@ app.storageQueue('crashOnce', {
       }, 20000);
       expect(received).toEqual({ message: 'again', dequeueCount: 2 });
     } finally {
+      await host.stop();
+    }
+  });
+
+  it('keeps a message invisible while a slow function runs', async () => {
+    const host = await start('basic-queue');
+    const service = queues;
+    const listener = new QueueTriggerListener({
+      fn: host.functions.get('slowOrder') as RegisteredFunction,
+      queue: service.getQueueClient('slow-lease'),
+      poisonQueue: service.getQueueClient('slow-lease-poison'),
+      options: host.hostJson.queues,
+      invoker: host.invoker,
+      logger: host.logger,
+      processingVisibilitySeconds: 1,
+    });
+    try {
+      await listener.start();
+      await service.getQueueClient('slow-lease').sendMessage(base64(JSON.stringify({ sleepMs: 3500 })));
+      await waitFor(() => (readResults(path.join(dir, 'results.jsonl')).length > 0 ? true : undefined));
+      // A second delivery would start about a second after the first and finish 3.5 s later.
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+
+      const runs = readResults(path.join(dir, 'results.jsonl'));
+      expect(runs.map((run) => run.triggerMetadata?.dequeueCount)).toEqual([1]);
+      expect((await service.getQueueClient('slow-lease').peekMessages()).peekedMessageItems).toEqual([]);
+    } finally {
+      await listener.stop();
       await host.stop();
     }
   });
