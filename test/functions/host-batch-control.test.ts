@@ -154,11 +154,13 @@ describe('batch control on the local host', () => {
   it('terminate and purge reach the chunks', async () => {
     const files = Array.from({ length: 120 }, (_, index) => csvFile(`t${index}.csv`, makeRows(index, 1000)));
     await uploadBatch(host.blobs, 'stop-e2e', files, { ...SALES_MANIFEST, chunkSize: 3 });
-    await waitUntil(async () => {
+    // The parent counts no file until every chunk finished, so done > 0 while mapping comes from the chunks.
+    const mapping = await waitUntil(async () => {
       const view = await request(host, 'GET', '/api/batches/stop-e2e');
-      const progress = view.body.progress as { phase?: string } | null;
-      return progress?.phase === 'mapping' ? view : undefined;
+      const progress = view.body.progress as { phase?: string; done?: number } | null;
+      return progress?.phase === 'mapping' && (progress.done ?? 0) > 0 ? view : undefined;
     });
+    expect(mapping.body.progress).toMatchObject({ total: 120, chunks: 40 });
 
     const [conflict, purgeWhileRunning] = await Promise.all([
       request(host, 'POST', '/api/batches/stop-e2e'),
@@ -239,6 +241,25 @@ describe('batch control on the local host', () => {
       found.some((event) => String(event.reason).includes('input/x/data.csv')),
     );
     expect(events.length).toBeGreaterThan(0);
+  });
+
+  it('stale manifest event is ignored', async () => {
+    await uploadBatch(host.blobs, 'stale-e2e', [], SALES_MANIFEST);
+    await waitForBatch(host, 'stale-e2e');
+
+    await sendEvents([manifestEvent('stale-e2e', '0x8D000000000000', 'stale-copy')]);
+
+    const events = await waitForLog(host, 'starter.event-ignored', 'stale-e2e', (found) => found.length > 0);
+    expect(events[0]).toMatchObject({ reason: 'event is for an older manifest version', etag: '0x8D000000000000' });
+  });
+
+  it('invalid batch id in an event is logged', async () => {
+    await uploadBatch(host.blobs, 'Bad_Batch', [], SALES_MANIFEST);
+
+    const events = await waitForLog(host, 'starter.batch-id-invalid', 'Bad_Batch', (found) => found.length > 0);
+
+    expect(String(events[0].error)).toContain('Invalid batchId "Bad_Batch"');
+    expect((await request(host, 'GET', '/runtime/webhooks/durabletask/instances/batch-Bad_Batch')).status).toBe(404);
   });
 
   it('retried map activity completes the batch', async () => {
