@@ -93,6 +93,7 @@ export interface ActivityRecord {
   status: string;
   scheduled_at: number;
   started_at: number | null;
+  completed_at: number | null;
 }
 
 /** Opens the host's SQLite task hub read-only; the host writes it in WAL mode, so reading while it runs is safe. */
@@ -113,7 +114,9 @@ export function taskHubActivities(dataDir: string, instancePrefix: string, hubNa
   const db = openTaskHub(dataDir, hubName);
   try {
     return db
-      .prepare('SELECT instance_id, name, status, scheduled_at, started_at FROM activities WHERE instance_id LIKE ?')
+      .prepare(
+        'SELECT instance_id, name, status, scheduled_at, started_at, completed_at FROM activities WHERE instance_id LIKE ?',
+      )
       .all(`${instancePrefix}%`) as ActivityRecord[];
   } finally {
     db.close();
