@@ -12,27 +12,48 @@ const API = '/dashboard/api/batches';
 let selectedId = instanceIdFromHash();
 let detail = null;
 let timer = null;
+let refreshing = false;
+let refreshAgain = false;
 
+/** Fetches and renders the list and the selected batch, then schedules the next poll; calls never overlap. */
 async function refresh() {
+  if (refreshing) {
+    refreshAgain = true;
+    return;
+  }
+  refreshing = true;
   window.clearTimeout(timer);
+  let delay = RETRY_MS;
   try {
-    const list = await getJson(API);
-    renderBatches(list.batches);
-    // A batch named in the URL that has not started yet keeps its place: the newest batch shows until it does.
-    const selected = list.batches.find((batch) => batch.instanceId === selectedId) ?? list.batches[0];
-    if (selected && needsDetail(selected)) {
-      detail = await getJson(`${API}/${encodeURIComponent(selected.instanceId)}`);
-      renderDetail(detail);
-    }
-    markSelected();
-
-    const live = list.batches.some((batch) => !batch.finished);
-    showConnection(live ? 'live' : 'idle', list.generatedAt);
-    timer = window.setTimeout(refresh, live ? LIVE_POLL_MS : IDLE_POLL_MS);
+    delay = (await update()) ? LIVE_POLL_MS : IDLE_POLL_MS;
   } catch (error) {
     showConnection('error', null, error.message);
-    timer = window.setTimeout(refresh, RETRY_MS);
   }
+  refreshing = false;
+
+  if (refreshAgain) {
+    refreshAgain = false;
+    refresh();
+  } else {
+    timer = window.setTimeout(refresh, delay);
+  }
+}
+
+/** Renders the latest data; returns whether a batch is still running. */
+async function update() {
+  const list = await getJson(API);
+  renderBatches(list.batches);
+  // A batch named in the URL that has not started yet keeps its place: the newest batch shows until it does.
+  const selected = list.batches.find((batch) => batch.instanceId === selectedId) ?? list.batches[0];
+  if (selected && needsDetail(selected)) {
+    detail = await getJson(`${API}/${encodeURIComponent(selected.instanceId)}`);
+    renderDetail(detail);
+  }
+  markSelected();
+
+  const live = list.batches.some((batch) => !batch.finished);
+  showConnection(live ? 'live' : 'idle', list.generatedAt);
+  return live;
 }
 
 /** Returns whether to fetch a batch's detail: once when it has finished, on every poll while it runs. */
