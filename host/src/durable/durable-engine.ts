@@ -71,7 +71,7 @@ export class DurableEngine implements DurableService {
 
   /** Resumes every instance with queued messages and dispatches again every activity that had not finished. */
   async start(): Promise<void> {
-    const requeued = this.store.requeueRunningActivities();
+    const requeued = this.store.work.requeueRunningActivities();
     const dropped = this.store.dropMessagesOfFinishedInstances();
     this.started = true;
     this.ctx.logger.info(

@@ -46,7 +46,7 @@ describe('task hub store', () => {
     expect(store.historyOf('i1')).toHaveLength(2);
     expect(store.messagesOf('i1')).toHaveLength(0);
     expect(store.getInstance('i1')).toMatchObject({ status: 'Running', history_length: 2 });
-    expect(store.claimActivities(10, 3000)).toHaveLength(1);
+    expect(store.work.claimActivities(10, 3000)).toHaveLength(1);
   });
 
   it('discards an episode whose execution was replaced meanwhile', () => {
@@ -64,9 +64,9 @@ describe('task hub store', () => {
         ],
       }),
     );
-    const [first, second] = store.claimActivities(10, 3000);
-    expect(store.requeueRunningActivities()).toBe(2);
-    store.claimActivities(10, 4000);
+    const [first, second] = store.work.claimActivities(10, 3000);
+    expect(store.work.requeueRunningActivities()).toBe(2);
+    store.work.claimActivities(10, 4000);
     store.commitEpisode(commit({ appendEvents: [], activities: [], consumedMessageIds: [], releaseWork: 'all' }));
     const completion = (id: number) => ({
       activityId: id,
@@ -77,7 +77,7 @@ describe('task hub store', () => {
       event: '{}',
       completedAt: 5000,
     });
-    expect(store.completeActivities([completion(first.id), completion(second.id)])).toEqual([]);
+    expect(store.work.completeActivities([completion(first.id), completion(second.id)])).toEqual([]);
     expect(store.messagesOf('i1')).toHaveLength(0);
   });
 
@@ -91,9 +91,9 @@ describe('task hub store', () => {
         ],
       }),
     );
-    expect(store.nextTimerDue()).toBe(5000);
-    expect(store.fireDueTimers(6000, (id, at) => JSON.stringify({ id, at }))).toEqual(['i1']);
+    expect(store.work.nextTimerDue()).toBe(5000);
+    expect(store.work.fireDueTimers(6000, (id, at) => JSON.stringify({ id, at }))).toBe(1);
     expect(store.messagesOf('i1').map((m) => JSON.parse(m.event))).toEqual([{ id: 0, at: 5000 }]);
-    expect(store.nextTimerDue()).toBe(9000);
+    expect(store.work.nextTimerDue()).toBe(9000);
   });
 });

@@ -38,7 +38,7 @@ export class ActivityDispatcher {
     if (this.stopped || slots <= 0) {
       return;
     }
-    for (const row of this.ctx.store.claimActivities(slots, Date.now())) {
+    for (const row of this.ctx.store.work.claimActivities(slots, Date.now())) {
       const run: Promise<void> = runActivity(this.ctx, row)
         .then((completion) => {
           if (!this.stopped || this.ctx.store.db.open) {
@@ -59,7 +59,7 @@ export class ActivityDispatcher {
       return;
     }
     const batch = this.completions.splice(0);
-    const instances = this.ctx.store.completeActivities(batch);
+    const instances = this.ctx.store.work.completeActivities(batch);
     this.ctx.metrics.activityBatches++;
     for (const completion of batch) {
       if (completion.failed) {

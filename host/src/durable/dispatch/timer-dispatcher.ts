@@ -29,7 +29,7 @@ export class TimerDispatcher {
     if (this.stopped) {
       return;
     }
-    const due = this.ctx.store.nextTimerDue();
+    const due = this.ctx.store.work.nextTimerDue();
     if (due === undefined) {
       return;
     }
@@ -39,10 +39,10 @@ export class TimerDispatcher {
       this.sleep.unref();
       return;
     }
-    const fired = this.ctx.store.fireDueTimers(now, (timerId, fireAt) =>
+    const fired = this.ctx.store.work.fireDueTimers(now, (timerId, fireAt) =>
       JSON.stringify(events.timerFired(now, timerId, fireAt)),
     );
-    this.ctx.metrics.timersFired += fired.length;
+    this.ctx.metrics.timersFired += fired;
     this.ctx.wake.orchestrations();
     this.wake();
   }

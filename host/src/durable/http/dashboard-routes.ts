@@ -3,7 +3,7 @@ import { activitiesOf, childrenOf, listInstances, type ActivityRow, type Instanc
 import { filterParams, positiveIntegerParam } from './query';
 import { jsonResponse } from './responses';
 import type { Route } from './route-table';
-import { parseLenient } from './status-json';
+import { parseLenient } from './json-text';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 

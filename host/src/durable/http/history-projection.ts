@@ -1,5 +1,5 @@
 import { EventType, OrchestrationStatusCode, type HistoryEvent } from '../history';
-import { parseLenient } from './status-json';
+import { parseLenient } from './json-text';
 
 const completionTypes = new Set([
   EventType.TaskCompleted,

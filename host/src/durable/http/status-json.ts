@@ -1,18 +1,7 @@
 import type { HistoryEvent } from '../history';
 import type { InstanceRow } from '../store';
 import { projectHistory } from './history-projection';
-
-/** Parses stored JSON text; text that is not JSON (a terminate reason, a failure reason) is returned as is. */
-export function parseLenient(text: string | null): unknown {
-  if (text === null) {
-    return null;
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
+import { parseLenient } from './json-text';
 
 /** Time in the status format of the extension: seconds precision, `Z` suffix. */
 export function statusTime(ms: number): string {

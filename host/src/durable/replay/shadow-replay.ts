@@ -1,7 +1,9 @@
-import { ActionType, type ActionJson, type HttpRequestJson, type RetryOptionsJson } from '../actions';
+import { ActionType, type ActionJson, type HttpRequestJson } from '../actions';
 import { EventType, type HistoryEvent } from '../history';
 import { schedulingEventOf, type Operation, type OperationKind, type ReplayContext } from './operations';
-import { DoneTask, EventTask, LeafTask, SequenceTask, ShadowTask, WhenAllTask, WhenAnyTask } from './tasks';
+import { httpTask, retryTask, timerTask } from './composite-tasks';
+import { encodedInput, safeParse, UnsupportedActionError } from './replay-helpers';
+import { DoneTask, EventTask, LeafTask, ShadowTask, WhenAllTask, WhenAnyTask } from './tasks';
 
 /** Result of replaying the SDK's actions against the history of one execution. */
 export interface ReplayResult {
@@ -20,15 +22,6 @@ export interface ReplayResult {
 }
 
 const eventTypeName = (type: EventType): string => EventType[type] ?? String(type);
-const maxRetryIntervalDefaultMs = 6 * 24 * 3600 * 1000;
-
-/** JSON text of an action input; the SDK pre-encodes strings for activities and continue-as-new. */
-export function encodedInput(input: unknown, preEncoded: boolean): string | null {
-  if (input === undefined) {
-    return null;
-  }
-  return preEncoded && typeof input === 'string' ? input : JSON.stringify(input);
-}
 
 /**
  * Replays the actions the SDK returned against the history, allocating sequence ids in the order both DTFx and
@@ -37,7 +30,7 @@ export function encodedInput(input: unknown, preEncoded: boolean): string | null
  */
 export class ShadowReplay {
   private nextId = 0;
-  private now = 0;
+  private currentTime = 0;
   private actionIndex = 0;
   private done = false;
   private continueAsNewInput?: string | null;
@@ -50,8 +43,17 @@ export class ShadowReplay {
 
   constructor(
     private readonly actions: ActionJson[],
-    private readonly context: ReplayContext,
+    readonly context: ReplayContext,
   ) {}
+
+  /** The orchestration's current time: the latest OrchestratorStarted replayed so far. */
+  get now(): number {
+    return this.currentTime;
+  }
+
+  operation(id: number): Operation | undefined {
+    return this.operations.get(id);
+  }
 
   run(history: HistoryEvent[]): ReplayResult {
     let index = 0;
@@ -80,7 +82,7 @@ export class ShadowReplay {
   private apply(event: HistoryEvent): void {
     switch (event.EventType) {
       case EventType.OrchestratorStarted:
-        this.now = Math.max(this.now, Date.parse(event.Timestamp));
+        this.currentTime = Math.max(this.currentTime, Date.parse(event.Timestamp));
         break;
       case EventType.ExecutionStarted:
         this.issueNext();
@@ -183,21 +185,21 @@ export class ShadowReplay {
       case ActionType.CallActivity:
         return this.activityLeaf(action);
       case ActionType.CallActivityWithRetry:
-        return this.retryTask(action.retryOptions, () => this.activityLeaf(action));
+        return retryTask(this, action.retryOptions, () => this.activityLeaf(action));
       case ActionType.CallSubOrchestrator:
         return this.subOrchestrationLeaf(action);
       case ActionType.CallSubOrchestratorWithRetry:
-        return this.retryTask(action.retryOptions, () => this.subOrchestrationLeaf(action));
+        return retryTask(this, action.retryOptions, () => this.subOrchestrationLeaf(action));
       case ActionType.ContinueAsNew:
         this.done = true;
         this.continueAsNewInput = encodedInput(action.input, true);
         return new DoneTask();
       case ActionType.CreateTimer:
-        return this.timerTask(Date.parse(action.fireAt ?? ''));
+        return timerTask(this, Date.parse(action.fireAt ?? ''));
       case ActionType.WaitForExternalEvent:
         return this.eventTask(action.externalEventName ?? '');
       case ActionType.CallHttp:
-        return this.httpTask(action.httpRequest as HttpRequestJson);
+        return httpTask(this, action.httpRequest as HttpRequestJson);
       case ActionType.CallEntity:
       case ActionType.SignalEntity:
         return this.entityTask(action);
@@ -239,51 +241,8 @@ export class ShadowReplay {
     });
   }
 
-  private timerLeaf(fireAt: number): LeafTask {
+  timerLeaf(fireAt: number): LeafTask {
     return this.allocate('timer', '', { fireAt });
-  }
-
-  /** Timers longer than `maximumShortTimerDuration` run as a chain of shorter timers, as the SDK splits them. */
-  private timerTask(fireAt: number): ShadowTask {
-    const { maximumShortTimerDurationMs: maxShort, longRunningTimerIntervalMs: interval } = this.context;
-    if (fireAt - this.now <= maxShort) {
-      return this.timerLeaf(fireAt);
-    }
-    const task = new SequenceTask((self) => {
-      if (fireAt > this.now) {
-        self.add(this.timerLeaf(fireAt - this.now > maxShort ? this.now + interval : fireAt));
-      } else {
-        self.settle(false);
-      }
-    });
-    task.add(this.timerLeaf(this.now + interval));
-    return task;
-  }
-
-  /** Retries follow DTFx: a timer after every failed attempt, firing at once after the last one. */
-  private retryTask(options: RetryOptionsJson | undefined, attempt: () => LeafTask): ShadowTask {
-    const maxAttempts = options?.maxNumberOfAttempts ?? 1;
-    let attemptNumber = 1;
-    let waitingOnTimer = false;
-    const task = new SequenceTask((self, child) => {
-      if (waitingOnTimer) {
-        waitingOnTimer = false;
-        if (attemptNumber > maxAttempts) {
-          self.settle(true);
-        } else {
-          self.add(attempt());
-        }
-      } else if (!child.failed) {
-        self.settle(false);
-      } else {
-        const delay = attemptNumber >= maxAttempts ? 0 : retryDelay(options, attemptNumber);
-        self.add(this.timerLeaf(this.now + delay));
-        waitingOnTimer = true;
-        attemptNumber++;
-      }
-    });
-    task.add(attempt());
-    return task;
   }
 
   private eventTask(name: string): ShadowTask {
@@ -303,44 +262,10 @@ export class ShadowReplay {
     return task;
   }
 
-  private httpLeaf(request: HttpRequestJson, ready: boolean): LeafTask {
+  httpLeaf(request: HttpRequestJson, ready: boolean): LeafTask {
     const leaf = this.allocate('activity', 'BuiltIn::HttpActivity', { http: request, input: JSON.stringify(request) });
     (this.operations.get(leaf.id) as Operation).ready = ready;
     return leaf;
-  }
-
-  /** `callHttp` with the asynchronous pattern polls the Location of every 202 after Retry-After seconds. */
-  private httpTask(request: HttpRequestJson): ShadowTask {
-    const first = this.httpLeaf(request, true);
-    if (!request.asynchronousPatternEnabled) {
-      return first;
-    }
-    const task = new SequenceTask((self, child) => {
-      if (child.failed) {
-        self.settle(true);
-        return;
-      }
-      if (!(child instanceof LeafTask) || this.operations.get(child.id)?.kind !== 'activity') {
-        return;
-      }
-      const location = pollLocation(child.result);
-      if (!location) {
-        self.settle(false);
-        return;
-      }
-      const delay = location.retryAfterSeconds * 1000 || this.context.defaultAsyncRequestSleepTimeMs;
-      const timer = this.timerTask(this.now + delay);
-      const headers = { ...(request.headers ?? {}) };
-      delete headers['x-functions-key'];
-      const poll = this.httpLeaf({ method: 'GET', uri: location.uri, headers }, false);
-      self.add(timer);
-      self.add(poll);
-      timer.onSettled = () => {
-        (this.operations.get(poll.id) as Operation).ready = true;
-      };
-    });
-    task.add(first);
-    return task;
   }
 
   private entityTask(action: ActionJson): ShadowTask {
@@ -359,42 +284,4 @@ export class ShadowReplay {
   }
 }
 
-/** An action type the engine does not implement (entity critical sections); the orchestration fails. */
-export class UnsupportedActionError extends Error {
-  override name = 'UnsupportedActionError';
-
-  constructor(readonly actionType: number) {
-    super(
-      `The orchestrator used action type ${ActionType[actionType] ?? actionType}, which this local host does not ` +
-        'support (entity locks and scheduled signals). Run the app on Azure or with Core Tools for this feature.',
-    );
-  }
-}
-
-function retryDelay(options: RetryOptionsJson | undefined, attemptNumber: number): number {
-  const first = options?.firstRetryIntervalInMilliseconds ?? 0;
-  const coefficient = options?.backoffCoefficient ?? 1;
-  const cap = options?.maxRetryIntervalInMilliseconds ?? maxRetryIntervalDefaultMs;
-  return Math.min(first * Math.pow(coefficient, attemptNumber - 1), cap);
-}
-
-function pollLocation(result: unknown): { uri: string; retryAfterSeconds: number } | undefined {
-  const response = result as { statusCode?: number; headers?: Record<string, string> } | undefined;
-  if (!response || response.statusCode !== 202 || !response.headers) {
-    return undefined;
-  }
-  const header = (name: string): string | undefined => {
-    const key = Object.keys(response.headers ?? {}).find((k) => k.toLowerCase() === name);
-    return key === undefined ? undefined : response.headers?.[key];
-  };
-  const uri = header('location');
-  return uri ? { uri, retryAfterSeconds: Number(header('retry-after') ?? 0) || 0 } : undefined;
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
+export { encodedInput, UnsupportedActionError };

@@ -2,3 +2,4 @@ export * from './rows';
 export * from './task-hub-store';
 export * from './queries';
 export * from './entity-store';
+export * from './work-items';

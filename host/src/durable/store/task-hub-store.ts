@@ -3,16 +3,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { HistoryEvent } from '../history';
 import { schemaSql } from './schema';
-import type {
-  ActivityRow,
-  EpisodeCommit,
-  InstanceRow,
-  MessageRow,
-  NewActivity,
-  NewInstance,
-  NewMessage,
-  NewTimer,
-} from './rows';
+import { insertMessages, Statements } from './statements';
+import { WorkItemStore } from './work-items';
+import type { EpisodeCommit, InstanceRow, MessageRow, NewInstance, NewMessage } from './rows';
 
 /** An instance with pending messages, with the numbers the dispatcher needs to decide whether to run it. */
 export interface ReadyCandidate {
@@ -25,24 +18,15 @@ export interface ReadyCandidate {
   execution_id: string;
 }
 
-export interface ActivityCompletion {
-  activityId: number;
-  instanceId: string;
-  executionId: string;
-  failed: boolean;
-  failureReason: string | null;
-  /** TaskCompleted or TaskFailed event JSON for the orchestration. */
-  event: string;
-  completedAt: number;
-}
-
 /**
  * The task hub in one SQLite file (WAL mode). Every method is one statement or one transaction, so a
  * process killed at any moment leaves either the whole change or none of it.
  */
 export class TaskHubStore {
   readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements: Statements;
+  /** Activity work items and durable timers. */
+  readonly work: WorkItemStore;
 
   constructor(dataDir: string, hubName: string) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -51,16 +35,12 @@ export class TaskHubStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(schemaSql);
+    this.statements = new Statements(this.db);
+    this.work = new WorkItemStore(this.statements);
   }
 
-  /** Prepares a statement once; better-sqlite3 statements are reusable and preparing costs more than running. */
   private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+    return this.statements.get(text);
   }
 
   close(): void {
@@ -95,7 +75,8 @@ export class TaskHubStore {
       instance.parent?.taskId ?? null,
       instance.parent?.name ?? null,
     );
-    this.insertMessages(
+    insertMessages(
+      this.statements,
       [
         {
           instanceId: instance.instanceId,
@@ -128,16 +109,7 @@ export class TaskHubStore {
   }
 
   enqueueMessages(messages: NewMessage[], now: number): void {
-    this.db.transaction(() => this.insertMessages(messages, now))();
-  }
-
-  private insertMessages(messages: NewMessage[], now: number): void {
-    const insert = this.sql(
-      'INSERT INTO messages (instance_id, execution_id, kind, event, created_at) VALUES (?, ?, ?, ?, ?)',
-    );
-    for (const message of messages) {
-      insert.run(message.instanceId, message.executionId, message.kind, message.event, now);
-    }
+    this.db.transaction(() => insertMessages(this.statements, messages, now))();
   }
 
   /** Instances with messages that an episode may consume (a suspended instance only for control messages). */
@@ -197,12 +169,12 @@ export class TaskHubStore {
       const historyLength = this.appendHistory(commit, current.history_length);
       this.updateInstance(commit, historyLength);
       this.releaseWork(commit);
-      this.insertActivities(commit.instanceId, commit.executionId, commit.activities, commit.now);
-      this.insertTimers(commit.instanceId, commit.executionId, commit.timers);
+      this.work.insertActivities(commit.instanceId, commit.executionId, commit.activities, commit.now);
+      this.work.insertTimers(commit.instanceId, commit.executionId, commit.timers);
       for (const child of commit.instances) {
         this.insertInstance(child, commit.now);
       }
-      this.insertMessages(commit.messages, commit.now);
+      insertMessages(this.statements, commit.messages, commit.now);
       return true;
     })();
   }
@@ -265,23 +237,6 @@ export class TaskHubStore {
     }
   }
 
-  private insertActivities(instanceId: string, executionId: string, activities: NewActivity[], now: number): void {
-    const insert = this.sql(
-      `INSERT INTO activities (instance_id, execution_id, task_id, name, input, status, scheduled_at)
-       VALUES (?, ?, ?, ?, ?, 'Scheduled', ?)`,
-    );
-    for (const activity of activities) {
-      insert.run(instanceId, executionId, activity.taskId, activity.name, activity.input, now);
-    }
-  }
-
-  private insertTimers(instanceId: string, executionId: string, timers: NewTimer[]): void {
-    const insert = this.sql('INSERT INTO timers (instance_id, execution_id, timer_id, fire_at) VALUES (?, ?, ?, ?)');
-    for (const timer of timers) {
-      insert.run(instanceId, executionId, timer.timerId, timer.fireAt);
-    }
-  }
-
   /** Replaces the history of a failed instance, queues the given activities again and marks it Running. */
   rewind(instance: InstanceRow, history: string[], retried: HistoryEvent[], now: number): void {
     this.db.transaction(() => {
@@ -289,87 +244,11 @@ export class TaskHubStore {
       const insert = this.sql('INSERT INTO history (instance_id, position, event) VALUES (?, ?, ?)');
       history.forEach((event, position) => insert.run(instance.instance_id, position, event));
       const activities = retried.map((e) => ({ taskId: e.EventId, name: e.Name ?? '', input: e.Input ?? null }));
-      this.insertActivities(instance.instance_id, instance.execution_id, activities, now);
+      this.work.insertActivities(instance.instance_id, instance.execution_id, activities, now);
       this.sql(
         `UPDATE instances SET status = 'Running', output = NULL, failure_details = NULL, completed_at = NULL,
              updated_at = ?, history_length = ? WHERE instance_id = ?`,
       ).run(now, history.length, instance.instance_id);
-    })();
-  }
-
-  /** Marks up to `limit` queued activities as running and returns them, oldest first. */
-  claimActivities(limit: number, now: number): ActivityRow[] {
-    return this.db.transaction(() => {
-      const rows = this.sql(`SELECT * FROM activities WHERE status = 'Scheduled' ORDER BY id LIMIT ?`).all(
-        limit,
-      ) as ActivityRow[];
-      const claim = this.sql(
-        `UPDATE activities SET status = 'Running', started_at = ?, dispatch_count = dispatch_count + 1 WHERE id = ?`,
-      );
-      for (const row of rows) {
-        claim.run(now, row.id);
-        row.status = 'Running';
-        row.started_at = now;
-      }
-      return rows;
-    })();
-  }
-
-  /**
-   * Records a batch of activity results in one transaction and queues each as a message for its
-   * orchestration. A result for an abandoned activity (terminated or replaced instance) is dropped.
-   */
-  completeActivities(completions: ActivityCompletion[]): string[] {
-    return this.db.transaction(() => {
-      const finish = this.sql(
-        `UPDATE activities SET status = ?, completed_at = ?, failure_reason = ? WHERE id = ? AND status = 'Running'`,
-      );
-      const notified = new Set<string>();
-      const messages: NewMessage[] = [];
-      for (const c of completions) {
-        const changed = finish.run(c.failed ? 'Failed' : 'Completed', c.completedAt, c.failureReason, c.activityId);
-        if (changed.changes === 1) {
-          messages.push({ instanceId: c.instanceId, executionId: c.executionId, kind: 'event', event: c.event });
-          notified.add(c.instanceId);
-        }
-      }
-      this.insertMessages(messages, Date.now());
-      return [...notified];
-    })();
-  }
-
-  /** Returns running activities to the queue; called at start-up because their results were lost. */
-  requeueRunningActivities(): number {
-    return this.sql(`UPDATE activities SET status = 'Scheduled' WHERE status = 'Running'`).run().changes;
-  }
-
-  nextTimerDue(): number | undefined {
-    const row = this.sql('SELECT MIN(fire_at) AS due FROM timers').get() as { due: number | null };
-    return row.due ?? undefined;
-  }
-
-  /** Turns every timer due at `now` into a TimerFired message; returns the instances to wake. */
-  fireDueTimers(now: number, toEvent: (timerId: number, fireAt: number) => string): string[] {
-    return this.db.transaction(() => {
-      const due = this.sql('SELECT * FROM timers WHERE fire_at <= ? ORDER BY fire_at, id').all(now) as {
-        id: number;
-        instance_id: string;
-        execution_id: string;
-        timer_id: number;
-        fire_at: number;
-      }[];
-      const messages: NewMessage[] = due.map((timer) => ({
-        instanceId: timer.instance_id,
-        executionId: timer.execution_id,
-        kind: 'event',
-        event: toEvent(timer.timer_id, timer.fire_at),
-      }));
-      this.insertMessages(messages, now);
-      const remove = this.sql('DELETE FROM timers WHERE id = ?');
-      for (const timer of due) {
-        remove.run(timer.id);
-      }
-      return [...new Set(due.map((timer) => timer.instance_id))];
     })();
   }
 }
