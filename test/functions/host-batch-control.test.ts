@@ -11,7 +11,7 @@ import {
   SALES_MANIFEST,
   uploadBatch,
 } from './support/batch-data';
-import { appEvents, BatchHost, request, startBatchHost, waitForBatch } from './support/host-harness';
+import { appEvents, BatchHost, request, startBatchHost, waitForBatch, waitUntilNewRun } from './support/host-harness';
 
 /** Builds the Event Grid event that Azure Storage publishes for a new manifest blob. */
 function manifestEvent(batchId: string, etag: string, id: string) {
@@ -79,10 +79,7 @@ describe('batch control on the local host', () => {
 
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses).toEqual([202, 409, 409, 409, 409, 409]);
-    const next = await waitUntil(async () => {
-      const view = await waitForBatch(host, 'race-e2e');
-      return view.runId !== first.runId ? view : undefined;
-    });
+    const next = await waitUntilNewRun(host, 'race-e2e', String(first.runId));
     expect(next.status).toBe('completed');
   });
 
@@ -95,10 +92,7 @@ describe('batch control on the local host', () => {
       .getContainerClient('input')
       .getBlockBlobClient('changed-e2e/_manifest.json')
       .upload(text, text.length);
-    const next = await waitUntil(async () => {
-      const view = await waitForBatch(host, 'changed-e2e');
-      return view.runId !== first.runId ? view : undefined;
-    });
+    const next = await waitUntilNewRun(host, 'changed-e2e', String(first.runId));
 
     expect(next).toMatchObject({ instanceId: 'batch-changed-e2e', status: 'completed' });
     const started = appEvents(host.logs, 'starter.batch-started').filter((event) => event.batchId === 'changed-e2e');
@@ -128,10 +122,7 @@ describe('batch control on the local host', () => {
       .upload(fixed.content, fixed.content.length);
     const redrive = await request(host, 'POST', '/api/batches/redrive-e2e/redrive');
     expect(redrive.status).toBe(202);
-    const next = await waitUntil(async () => {
-      const view = await waitForBatch(host, 'redrive-e2e');
-      return view.runId !== first.runId ? view : undefined;
-    });
+    const next = await waitUntilNewRun(host, 'redrive-e2e', String(first.runId));
 
     expect(next).toMatchObject({ mode: 'redrive', status: 'completed' });
     const mapped = [];

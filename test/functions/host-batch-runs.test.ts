@@ -13,7 +13,7 @@ import {
   SALES_MANIFEST,
   uploadBatch,
 } from './support/batch-data';
-import { BatchHost, request, startBatchHost, waitForBatch } from './support/host-harness';
+import { BatchHost, request, startBatchHost, waitForBatch, waitUntilNewRun } from './support/host-harness';
 
 describe('batch runs on the local host', () => {
   let host: BatchHost;
@@ -155,6 +155,26 @@ describe('batch runs on the local host', () => {
     expect(summaryChunked.groups).toEqual(summarySingle.groups);
     expect(summaryChunked.input).toEqual(summarySingle.input);
     expectGroups(summaryChunked.groups, expectedGroups(files.flatMap((file) => file.rows)));
+  });
+
+  it('chunked batch runs again', async () => {
+    const files = Array.from({ length: 5 }, (_, index) => csvFile(`r${index}.csv`, makeRows(80 + index, 6)));
+    await uploadBatch(host.blobs, 'rerun-e2e', files, { ...SALES_MANIFEST, chunkSize: 2 });
+    const first = await waitForBatch(host, 'rerun-e2e');
+
+    expect((await request(host, 'POST', '/api/batches/rerun-e2e')).status).toBe(202);
+    const second = await waitUntilNewRun(host, 'rerun-e2e', String(first.runId));
+
+    expect(second.status).toBe('completed');
+    for (const index of [0, 1, 2]) {
+      const chunk = await request(
+        host,
+        'GET',
+        `/runtime/webhooks/durabletask/instances/batch-rerun-e2e:chunk-${index}`,
+      );
+      expect(chunk.body).toMatchObject({ runtimeStatus: 'Completed', input: { runId: second.runId } });
+    }
+    expectGroups((await summaryOf('rerun-e2e')).groups, expectedGroups(files.flatMap((file) => file.rows)));
   });
 
   // Full-size variant: 1,200 files give three chunks of the default 500. Run with FULL=1.

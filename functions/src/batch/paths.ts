@@ -34,7 +34,11 @@ export function batchInstanceId(batchId: string): string {
   return `batch-${batchId}`;
 }
 
-/** Instance id of a chunk sub-orchestration. The colon cannot occur in a batch id, so ids never collide. */
+/**
+ * Instance id of a chunk sub-orchestration. The colon cannot occur in a batch id, so ids never collide. Every run
+ * reuses the ids; the Azure Storage provider replaces a completed sub-orchestration of the same id.
+ * NOTE: the MSSQL provider discards such a start instead, so moving to it needs run-specific chunk ids.
+ */
 export function chunkInstanceId(parentInstanceId: string, chunkIndex: number): string {
   return `${parentInstanceId}:chunk-${chunkIndex}`;
 }

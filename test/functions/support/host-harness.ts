@@ -91,6 +91,22 @@ export async function waitForBatch(
   }
 }
 
+/** Polls until a run other than `previousRunId` of the batch has finished, and returns its view. */
+export async function waitUntilNewRun(
+  host: BatchHost,
+  batchId: string,
+  previousRunId: string,
+  timeoutMs = 60000,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await waitForBatch(host, batchId, { timeoutMs });
+    if (view.runId !== previousRunId) return view;
+    if (Date.now() > deadline) throw new Error(`batch ${batchId} started no run after ${previousRunId}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Log lines that the app wrote with `logEvent` for `event`, parsed back into fields. */
 export function appEvents(logs: LogLine[], event: string): Record<string, unknown>[] {
   return logs
