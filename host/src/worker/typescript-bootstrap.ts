@@ -23,15 +23,16 @@ export function typescriptBootstrap(entry: string): string {
 }
 
 /**
- * Returns the compiled counterpart under `host/dist` of a source file under `host/src`, when it exists and
- * is newer than every source file, so a fresh build saves loading the TypeScript compiler.
+ * Returns the compiled counterpart under `host/dist` of a source file under `host/src`, when it exists and is
+ * newer than every source file under `dependencyRoot` (default all of `host/src`), so a fresh build saves
+ * loading the TypeScript compiler.
  */
-export function freshCompiledFile(sourceFile: string): string | undefined {
+export function freshCompiledFile(sourceFile: string, dependencyRoot = SOURCE_ROOT): string | undefined {
   const relative = path.relative(SOURCE_ROOT, sourceFile).replace(/\.ts$/, '.js');
   const compiled = path.join(COMPILED_ROOT, relative);
   if (!fs.existsSync(compiled)) return undefined;
   const compiledAt = fs.statSync(compiled).mtimeMs;
-  return newestSourceTime(SOURCE_ROOT) <= compiledAt ? compiled : undefined;
+  return newestSourceTime(dependencyRoot) <= compiledAt ? compiled : undefined;
 }
 
 function newestSourceTime(directory: string): number {
