@@ -205,11 +205,11 @@ describe('batch activities on Azurite', () => {
     const summary = await summaryOf('bad-files');
     expect(summary).toMatchObject({ status: 'failed', failedBlobs: 3, totalBlobs: 4, failedPercentage: 75 });
     expectGroups(summary.groups, expectedGroups(files[0].rows));
-    expect(
-      lines.some(
-        (line) => line.startsWith('activity.map-file-failed {') && line.includes('"blob":"input/bad-files/gone.csv"'),
-      ),
-    ).toBe(true);
+    const logged = lines
+      .filter((line) => line.startsWith('activity.map-file-failed {'))
+      .map((line) => JSON.parse(line.slice('activity.map-file-failed '.length)))
+      .find((fields) => fields.blob === 'input/bad-files/gone.csv');
+    expect(logged).toMatchObject({ batchId: 'bad-files', instanceId: 'batch-bad-files', kind: 'not-found' });
   });
 
   it('tolerated failures still complete', async () => {

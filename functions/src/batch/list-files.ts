@@ -9,7 +9,7 @@ import { EventLogger, logEvent } from '../telemetry/log';
 import { BatchError, ChunkRef, ListInput, ListOutput } from './contracts';
 import { readLatestRun } from './latest-run';
 import { manifestBlobName, normalizeEtag } from './manifest-blob';
-import { resultBlob } from './paths';
+import { resultBlob, runFields } from './paths';
 import { readRunManifest, RunManifest, writeChunkFiles, writeRunManifest } from './run-files';
 
 /**
@@ -20,7 +20,7 @@ import { readRunManifest, RunManifest, writeChunkFiles, writeRunManifest } from 
 export async function listBatchFiles(input: ListInput, logger: EventLogger): Promise<ListOutput> {
   const planned = input.mode === 'redrive' ? await planRedrive(input) : await planFullRun(input.batchId);
   if ('error' in planned) {
-    logEvent(logger, 'warn', LogEvent.listRejected, { batchId: input.batchId, runId: input.runId, ...planned.error });
+    logEvent(logger, 'warn', LogEvent.listRejected, { ...runFields(input.batchId, input.runId), ...planned.error });
     return { ok: false, error: planned.error };
   }
 
@@ -37,8 +37,7 @@ export async function listBatchFiles(input: ListInput, logger: EventLogger): Pro
   );
 
   logEvent(logger, 'info', LogEvent.listCompleted, {
-    batchId: input.batchId,
-    runId: input.runId,
+    ...runFields(input.batchId, input.runId),
     mode: input.mode,
     total: run.total,
     files: files.length,

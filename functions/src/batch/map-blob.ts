@@ -7,7 +7,7 @@ import { INPUT_CONTAINER, WORK_CONTAINER } from '../settings';
 import { LogEvent } from '../telemetry/names';
 import { EventLogger, logEvent } from '../telemetry/log';
 import { MapInput, MapOutput } from './contracts';
-import { workBlob } from './paths';
+import { runFields, workBlob } from './paths';
 import { readChunkFiles, readRunManifest } from './run-files';
 
 /** Content of a map outcome blob in the work container. */
@@ -38,14 +38,17 @@ export async function mapBlob(input: MapInput, logger: EventLogger): Promise<Map
     await writeJson(WORK_CONTAINER, workBlob.mapOutcome(batchId, runId, fileIndex), outcome);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    logEvent(logger, 'warn', LogEvent.mapTransientError, { batchId, runId, blob, error: truncateMessage(message) });
+    logEvent(logger, 'warn', LogEvent.mapTransientError, {
+      ...runFields(batchId, runId),
+      blob,
+      error: truncateMessage(message),
+    });
     throw error;
   }
 
   if (!outcome.ok) {
     logEvent(logger, 'warn', LogEvent.mapFileFailed, {
-      batchId,
-      runId,
+      ...runFields(batchId, runId),
       blob,
       kind: outcome.error.kind,
       error: outcome.error.message,
@@ -58,7 +61,7 @@ export async function mapBlob(input: MapInput, logger: EventLogger): Promise<Map
     };
   }
   const { bytes, rows, rejectedRows } = outcome.partial;
-  logEvent(logger, 'info', LogEvent.mapCompleted, { batchId, runId, blob, bytes, rows, rejectedRows });
+  logEvent(logger, 'info', LogEvent.mapCompleted, { ...runFields(batchId, runId), blob, bytes, rows, rejectedRows });
   return { ok: true, fileIndex, bytes, rows, rejectedRows };
 }
 

@@ -42,3 +42,8 @@ export function batchInstanceId(batchId: string): string {
 export function chunkInstanceId(parentInstanceId: string, chunkIndex: number): string {
   return `${parentInstanceId}:chunk-${chunkIndex}`;
 }
+
+/** Log fields that identify a run: the batch, its orchestration instance and the run id. */
+export function runFields(batchId: string, runId: string): { batchId: string; instanceId: string; runId: string } {
+  return { batchId, instanceId: batchInstanceId(batchId), runId };
+}

@@ -6,7 +6,7 @@ import { LogEvent } from '../telemetry/names';
 import { EventLogger, logEvent } from '../telemetry/log';
 import { ChunkInput, ReduceBatchInput, ReduceOutput } from './contracts';
 import { MapOutcome } from './map-blob';
-import { workBlob } from './paths';
+import { runFields, workBlob } from './paths';
 
 /** A reduced set of files: the merge of the successful files' partials and the failed files. */
 export interface ReducedPartial {
@@ -63,7 +63,7 @@ export async function reduceChunk(input: ChunkInput, logger: EventLogger): Promi
   await writeJson(WORK_CONTAINER, workBlob.chunkPartial(batchId, runId, chunk.index), reduced);
 
   const output = counters(reduced);
-  logEvent(logger, 'info', LogEvent.reduceCompleted, { batchId, runId, chunk: chunk.index, ...output });
+  logEvent(logger, 'info', LogEvent.reduceCompleted, { ...runFields(batchId, runId), chunk: chunk.index, ...output });
   return output;
 }
 
@@ -85,7 +85,11 @@ export async function reduceBatch(input: ReduceBatchInput, logger: EventLogger):
   await writeJson(WORK_CONTAINER, workBlob.merged(batchId, runId), reduced);
 
   const output = counters(reduced);
-  logEvent(logger, 'info', LogEvent.reduceCompleted, { batchId, runId, chunks: input.chunkCount, ...output });
+  logEvent(logger, 'info', LogEvent.reduceCompleted, {
+    ...runFields(batchId, runId),
+    chunks: input.chunkCount,
+    ...output,
+  });
   return output;
 }
 
