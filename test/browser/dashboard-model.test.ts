@@ -136,6 +136,14 @@ describe('batches', () => {
     expect(withLiveProgress(batch, activities).progress).toMatchObject({ done: 3, failed: 1, percent: 99 });
   });
 
+  it('adds redrive files to those of the base run', () => {
+    const customStatus = { phase: 'mapping', total: 100, done: 97, failed: 0 };
+    const [batch] = groupBatches([instance('batch-a', { customStatus })]);
+    const activities = [activity({ input: { fileIndex: 0 }, end: 9 }), activity({ input: { fileIndex: 1 } })];
+
+    expect(withLiveProgress(batch, activities).progress).toMatchObject({ done: 98, failed: 0, percent: 98 });
+  });
+
   it('shows a completed instance at 100%', () => {
     const [batch] = groupBatches([
       instance('batch-a', { runtimeStatus: 'Completed', customStatus: { total: 4, done: 2, failed: 0 } }),

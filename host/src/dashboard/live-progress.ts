@@ -24,14 +24,21 @@ export function withLiveProgress(batch: BatchSummary, activities: readonly Activ
   };
 }
 
+/**
+ * In the `mapping` phase the custom status holds the counts from before the fan-out (a redrive starts with the
+ * files its base run already mapped), so this run's activities add to them. In other phases the larger count wins.
+ */
 function withCounts<T extends InstanceSummary>(instance: T, mapped: readonly ActivityRecord[]): T {
-  if (instance.finished || instance.progress.total === null) return instance;
+  const { progress } = instance;
+  if (instance.finished || progress.total === null) return instance;
+
   const counted = countOutcomes(mapped);
-  const done = Math.max(instance.progress.done, counted.done);
-  const failed = Math.max(instance.progress.failed, counted.failed);
+  const base = progress.phase === 'mapping' ? progress : { done: 0, failed: 0 };
+  const done = Math.min(progress.total, Math.max(progress.done, base.done + counted.done));
+  const failed = Math.min(done, Math.max(progress.failed, base.failed + counted.failed));
   return {
     ...instance,
-    progress: { ...instance.progress, done, failed, percent: runningPercent(instance.progress, done) },
+    progress: { ...progress, done, failed, percent: runningPercent(progress, done) },
   };
 }
 
