@@ -264,6 +264,39 @@ describe('mapStream on bad input', () => {
     expect(chunksRead).toBeLessThan(100);
   });
 
+  test.each(['csv', 'ndjson'] as const)('%s source failure is thrown for a retry', async (format) => {
+    async function* failing() {
+      yield Buffer.from(format === 'csv' ? 'carrier,delay\nAA,1\n' : '{"carrier":"AA","delay":1}\n');
+      throw new Error('connection reset');
+    }
+    await expect(
+      mapStream(failing(), { fileName: 'f', format, groupBy: ['carrier'], metrics: ['delay'] }),
+    ).rejects.toThrow('connection reset');
+  });
+
+  test('string chunks from an encoded stream are read', async () => {
+    const stream = chunkedStream('carrier,delay\nAA,1\nAA,2\n', 5);
+    stream.setEncoding('utf8');
+    const result = await mapStream(stream, {
+      fileName: 'f.csv',
+      format: 'csv',
+      groupBy: ['carrier'],
+      metrics: ['delay'],
+    });
+    expect(expectOk(result).groups[0].metrics.delay.sum).toBe(3);
+  });
+
+  test('unknown format is an invalid input', async () => {
+    await expect(
+      mapStream(chunkedStream(''), {
+        fileName: 'f.xml',
+        format: 'xml' as InputFormat,
+        groupBy: [],
+        metrics: [],
+      }),
+    ).rejects.toThrow(InvalidInputError);
+  });
+
   test('multi-byte characters cut at every chunk edge', async () => {
     const content = 'carrier,delay\nZürich 東京 🚀,1\n';
     for (const size of [1, 2, 3, 5]) {
