@@ -41,11 +41,15 @@ export async function runEpisode(ctx: EngineContext, instanceId: string): Promis
   const inbox = takeInbox(instance, ctx.store.messagesOf(instanceId));
   const now = Date.now();
   if (inbox.terminate) {
+    ctx.metrics.controlEpisodes++;
     commit(ctx, instance, terminateCommit(instance, inbox.consumedIds, inbox.terminate, now));
     return;
   }
   if (!inbox.needsInvocation) {
-    commit(ctx, instance, markerCommit(instance, inbox.consumedIds, inbox.events, inbox.suspended, now));
+    ctx.metrics.controlEpisodes++;
+    if (inbox.consumedIds.length > 0) {
+      commit(ctx, instance, markerCommit(instance, inbox.consumedIds, inbox.events, inbox.suspended, now));
+    }
     return;
   }
   await invokeEpisode(ctx, instance, inbox);

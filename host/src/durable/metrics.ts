@@ -3,6 +3,8 @@ export interface EngineMetrics {
   /** History events sent to orchestrators (played and new), summed over all episodes. */
   replayedEvents: number;
   episodes: number;
+  /** Episodes that ran without invoking the orchestrator (terminate, suspend, resume, or nothing to deliver). */
+  controlEpisodes: number;
   activitiesCompleted: number;
   activitiesFailed: number;
   /** Transactions that recorded activity results. */
@@ -14,6 +16,7 @@ export function createMetrics(): EngineMetrics {
   return {
     replayedEvents: 0,
     episodes: 0,
+    controlEpisodes: 0,
     activitiesCompleted: 0,
     activitiesFailed: 0,
     activityBatches: 0,

@@ -72,7 +72,10 @@ describe('instance lifecycle on the local host', () => {
     expect((await t.request('POST', `${WEBHOOK}/instances/${id}/suspend?reason=hold`)).status).toBe(202);
     await t.waitForStatus(id, ['Suspended']);
     expect((await raise(id, 'go', 'resumed')).status).toBe(202);
+    const before = { ...t.engine.metrics };
     await pause(300);
+    expect(t.engine.metrics.controlEpisodes - before.controlEpisodes).toBe(0);
+    expect(t.engine.metrics.episodes - before.episodes).toBe(0);
     const held = await t.request('GET', `${WEBHOOK}/instances/${id}`);
     expect((held.body as Record<string, unknown>).runtimeStatus).toBe('Suspended');
     expect((await t.request('POST', `${WEBHOOK}/instances/${id}/resume?reason=go`)).status).toBe(202);

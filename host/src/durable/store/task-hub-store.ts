@@ -118,7 +118,8 @@ export class TaskHubStore {
       `SELECT m.instance_id, i.status, COUNT(*) AS message_count, MIN(m.created_at) AS oldest_message_at,
            MAX(m.kind <> 'event') AS has_control, i.history_length, i.execution_id
          FROM messages m JOIN instances i ON i.instance_id = m.instance_id
-         WHERE m.kind <> 'entity' AND i.status NOT IN ('Completed', 'Failed', 'Terminated', 'Canceled') OR m.kind <> 'event'
+         WHERE m.kind <> 'entity'
+           AND (i.status NOT IN ('Completed', 'Failed', 'Terminated', 'Canceled', 'Suspended') OR m.kind <> 'event')
          GROUP BY m.instance_id ORDER BY MIN(m.id) LIMIT ?`,
     ).all(limit) as ReadyCandidate[];
   }

@@ -55,18 +55,22 @@ export class WorkItemStore {
 
   /**
    * Records a batch of activity results in one transaction and queues each as a message for its
-   * orchestration. A result for an abandoned activity (terminated or replaced instance) is dropped.
+   * orchestration. A result for an abandoned activity or a finished execution is recorded but not queued.
    */
   completeActivities(completions: ActivityCompletion[]): string[] {
     return this.statements.db.transaction(() => {
       const finish = this.statements.get(
         `UPDATE activities SET status = ?, completed_at = ?, failure_reason = ? WHERE id = ? AND status = 'Running'`,
       );
+      const live = this.statements.get(
+        `SELECT 1 FROM instances WHERE instance_id = ? AND execution_id = ?
+           AND status NOT IN ('Completed', 'Failed', 'Terminated', 'Canceled')`,
+      );
       const notified = new Set<string>();
       const messages: NewMessage[] = [];
       for (const c of completions) {
         const changed = finish.run(c.failed ? 'Failed' : 'Completed', c.completedAt, c.failureReason, c.activityId);
-        if (changed.changes === 1) {
+        if (changed.changes === 1 && live.get(c.instanceId, c.executionId)) {
           messages.push({ instanceId: c.instanceId, executionId: c.executionId, kind: 'event', event: c.event });
           notified.add(c.instanceId);
         }
