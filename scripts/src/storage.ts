@@ -26,6 +26,7 @@ export interface Storage {
  */
 export function openStorage(options: StorageOptions = {}): Storage {
   if (options.account) {
+    // NOTE: the tests run against Azurite only, so this Entra ID path is checked by type only.
     const credential = new DefaultAzureCredential();
     const blobs = new BlobServiceClient(`https://${options.account}.blob.core.windows.net`, credential);
     const queues = new QueueServiceClient(`https://${options.account}.queue.core.windows.net`, credential);

@@ -182,6 +182,41 @@ describe('flights pipeline end to end', () => {
     RUN_TIMEOUT_MS,
   );
 
+  it(
+    'start reruns an uploaded batch',
+    async () => {
+      const start = await runScript(cli, ['start', 'e2e-flights-again', ...cliArgs]);
+      expect(start.code).toBe(0);
+      const payload = JSON.parse(start.stdout) as { id: string; statusQueryGetUri: string };
+      expect(payload.id).toBe('batch-e2e-flights-again');
+      expect(payload.statusQueryGetUri).toContain('/runtime/webhooks/durabletask/instances/batch-e2e-flights-again');
+
+      const wait = await runScript(cli, ['wait', 'e2e-flights-again', ...cliArgs], { timeoutMs: RUN_TIMEOUT_MS });
+      expect(wait.stdout).toMatch(/ended as Completed \(batch completed\)/);
+      expect(wait.code).toBe(0);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it('raise-event on an ended batch fails in one line', async () => {
+    const run = await runScript(cli, ['raise-event', 'e2e-flights', 'approval', '{"approved":true}', ...cliArgs]);
+    expectOneLineError(run, /batch 'e2e-flights' already ended as Completed/);
+  });
+
+  it('terminate of an ended batch fails in one line', async () => {
+    const run = await runScript(cli, ['terminate', 'e2e-flights', ...cliArgs]);
+    expectOneLineError(run, /HTTP 409: .*not running/);
+  });
+
+  it('purge removes the batch history', async () => {
+    const purge = await runScript(cli, ['purge', 'e2e-flights-again', ...cliArgs]);
+    expect(purge.stdout).toMatch(/purged the history of batch e2e-flights-again/);
+    expect(purge.code).toBe(0);
+
+    const status = await runScript(cli, ['status', 'e2e-flights-again', ...cliArgs]);
+    expectOneLineError(status, /batch 'e2e-flights-again' not found/);
+  });
+
   it('status of an unknown batch fails in one line', async () => {
     const run = await runScript(cli, ['status', 'no-such-batch', ...cliArgs]);
     expectOneLineError(run, /batch 'no-such-batch' not found/);
