@@ -6,7 +6,7 @@ import { mapBlob } from '../../functions/src/batch/map-blob';
 import { newRunId } from '../../functions/src/batch/run-control';
 import { reduceBatch, reduceChunk } from '../../functions/src/batch/reduce';
 import { writeBatchResult } from '../../functions/src/batch/write-result';
-import { EventLogger } from '../../functions/src/telemetry/log';
+import { EventLogger, parseLogLine } from '../../functions/src/telemetry/log';
 import { RunningAzurite, startAzurite } from '../../scripts/src/azurite';
 import {
   byteTotal,
@@ -206,10 +206,11 @@ describe('batch activities on Azurite', () => {
     expect(summary).toMatchObject({ status: 'failed', failedBlobs: 3, totalBlobs: 4, failedPercentage: 75 });
     expectGroups(summary.groups, expectedGroups(files[0].rows));
     const logged = lines
-      .filter((line) => line.startsWith('activity.map-file-failed {'))
-      .map((line) => JSON.parse(line.slice('activity.map-file-failed '.length)))
-      .find((fields) => fields.blob === 'input/bad-files/gone.csv');
-    expect(logged).toMatchObject({ batchId: 'bad-files', instanceId: 'batch-bad-files', kind: 'not-found' });
+      .map((line) => parseLogLine(line))
+      .find(
+        (parsed) => parsed?.event === 'activity.map-file-failed' && parsed.fields.blob === 'input/bad-files/gone.csv',
+      );
+    expect(logged?.fields).toMatchObject({ batchId: 'bad-files', instanceId: 'batch-bad-files', kind: 'not-found' });
   });
 
   it('tolerated failures still complete', async () => {

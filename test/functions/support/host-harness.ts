@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { parseLogLine } from '../../../functions/src/telemetry/log';
 import { RunningHost, startHost } from '../../../host/src/host';
 import { RunningAzurite, startAzurite } from '../../../scripts/src/azurite';
 
@@ -110,6 +111,7 @@ export async function waitUntilNewRun(
 /** Log lines that the app wrote with `logEvent` for `event`, parsed back into fields. */
 export function appEvents(logs: LogLine[], event: string): Record<string, unknown>[] {
   return logs
-    .filter((line) => typeof line.msg === 'string' && line.msg.startsWith(`${event} {`))
-    .map((line) => JSON.parse(line.msg.slice(event.length + 1)) as Record<string, unknown>);
+    .map((line) => (typeof line.msg === 'string' ? parseLogLine(line.msg) : undefined))
+    .filter((parsed) => parsed?.event === event)
+    .map((parsed) => parsed?.fields ?? {});
 }
