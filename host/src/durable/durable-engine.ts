@@ -58,11 +58,10 @@ export class DurableEngine implements DurableService {
     this.timers = new TimerDispatcher(this.ctx);
     this.entities = new EntityDispatcher(this.ctx);
     this.manager = new InstanceManager(this.ctx);
-    this.http = new DurableHttpApi([
-      ...instanceRoutes(this.ctx, this.manager),
-      ...entityRoutes(this.ctx),
-      ...dashboardRoutes(this.ctx),
-    ]);
+    this.http = new DurableHttpApi(
+      [...instanceRoutes(this.ctx, this.manager), ...entityRoutes(this.ctx), ...dashboardRoutes(this.ctx)],
+      this.settings.hubName,
+    );
     const binding = JSON.stringify(
       clientBindingData(options.baseUrl, this.settings.hubName, this.settings.localRpcEndpointEnabled),
     );

@@ -57,6 +57,9 @@ describe('durable HTTP API', () => {
     expect((await t.request('POST', `${WEBHOOK}/instances/nobody/raiseEvent/go`, '1')).status).toBe(404);
     expect((await t.request('POST', `${WEBHOOK}/instances/nobody/terminate?reason=x`)).status).toBe(404);
     expect((await t.request('GET', `${WEBHOOK}/no/such/route`)).status).toBe(404);
+    const id = await t.start('chain');
+    expect((await t.request('GET', `${WEBHOOK}/instances/${id}?taskHub=OtherHub`)).status).toBe(404);
+    expect((await t.request('GET', `${WEBHOOK}/instances/${id}?taskHub=patternshub`)).status).not.toBe(404);
   });
 
   it.each([

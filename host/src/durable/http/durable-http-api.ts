@@ -5,7 +5,10 @@ import { matchRoute, pathMatches, type Route } from './route-table';
 
 /** Serves the routes under `/runtime/webhooks/durabletask/` (matched case-insensitively, like the extension). */
 export class DurableHttpApi implements HttpRouteHandler {
-  constructor(private readonly routes: Route[]) {}
+  constructor(
+    private readonly routes: Route[],
+    private readonly hubName: string,
+  ) {}
 
   async handle(request: HostHttpRequest): Promise<HostHttpResponse | undefined> {
     const pathname = request.url.pathname;
@@ -22,6 +25,14 @@ export class DurableHttpApi implements HttpRouteHandler {
     if (!found) {
       const status = pathMatches(this.routes, path) ? 405 : 404;
       return errorResponse(status, 'Not found', `No ${method} route for ${pathname}.`);
+    }
+    const taskHub = request.url.searchParams.get('taskHub');
+    if (taskHub && taskHub.toLowerCase() !== this.hubName.toLowerCase()) {
+      return errorResponse(
+        404,
+        'Not found',
+        `Task hub '${taskHub}' is not served by this host; its hub is '${this.hubName}'.`,
+      );
     }
     try {
       return await found.route.handler(found.params, request);
