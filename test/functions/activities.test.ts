@@ -254,6 +254,17 @@ describe('batch activities on Azurite', () => {
     expect(await readResult(service, 'redrive-direct', 'failed.jsonl')).toBe('');
   });
 
+  it('deleted results container is recreated', async () => {
+    await uploadBatch(service, 'recreate', [csvFile('a.csv', makeRows(1, 4))], SALES_MANIFEST);
+    await runActivities('recreate');
+    await service.getContainerClient('results').delete();
+
+    const run = await runActivities('recreate');
+
+    expect(run.output.status).toBe('completed');
+    expect((await summaryOf('recreate')).input.rows).toBe(4);
+  });
+
   it('redrive without previous run fails', async () => {
     const run = await runActivities('never-ran', 'redrive');
     expect(run.listing).toMatchObject({ ok: false, error: { kind: 'no-previous-run' } });

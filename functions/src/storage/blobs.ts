@@ -41,10 +41,22 @@ export async function readJson<T>(container: string, name: string): Promise<T | 
   return blob === undefined ? undefined : (JSON.parse(blob.text) as T);
 }
 
+/**
+ * Uploads UTF-8 text. A container deleted after this process created it is created again, once, so a cleanup of
+ * `work` or `results` does not fail every later write.
+ */
 export async function writeText(container: string, name: string, text: string, contentType: string): Promise<void> {
-  const client = (await containerClient(container)).getBlockBlobClient(name);
+  const containerClientForWrite = await containerClient(container);
+  const client = containerClientForWrite.getBlockBlobClient(name);
   const body = Buffer.from(text, 'utf8');
-  await client.upload(body, body.length, { blobHTTPHeaders: { blobContentType: contentType } });
+  const upload = () => client.upload(body, body.length, { blobHTTPHeaders: { blobContentType: contentType } });
+  try {
+    await upload();
+  } catch (error) {
+    if (!(error instanceof RestError && error.code === 'ContainerNotFound')) throw error;
+    await containerClientForWrite.createIfNotExists();
+    await upload();
+  }
 }
 
 export async function writeJson(container: string, name: string, value: unknown): Promise<void> {
