@@ -121,6 +121,10 @@ function logDecision(
   };
   if (decision.kind === 'failed') {
     ctx.logger.warn({ ...fields, reason: decision.reason }, 'orchestration failed');
+  } else if (decision.kind === 'completed') {
+    ctx.logger.info(fields, 'orchestration completed');
+  } else if (decision.kind === 'continuedAsNew') {
+    ctx.logger.info(fields, 'orchestration continued as new');
   } else {
     ctx.logger.debug(fields, 'orchestration episode finished');
   }

@@ -21,7 +21,10 @@ export function timerTask(scope: ShadowReplay, fireAt: number): ShadowTask {
   return task;
 }
 
-/** Retries follow DTFx: a timer after every failed attempt, firing at once after the last one. */
+/**
+ * Retries follow DTFx: a timer after every failed attempt, firing at once after the last one.
+ * NOTE: `retryTimeoutInMilliseconds` is ignored, as durable-functions 3.5 ignores it when it allocates ids.
+ */
 export function retryTask(
   scope: ShadowReplay,
   options: RetryOptionsJson | undefined,

@@ -2,7 +2,11 @@ import { ActionType, type RetryOptionsJson } from '../actions';
 
 const maxRetryIntervalDefaultMs = 6 * 24 * 3600 * 1000;
 
-/** JSON text of an action input; the SDK pre-encodes strings for activities and continue-as-new. */
+/**
+ * JSON text of an action input; the SDK pre-encodes strings for activities and continue-as-new.
+ * NOTE: a string passed to continueAsNew reaches the next execution unchanged here, while the extension is
+ * believed (from its source, not observed) to deliver it with one more level of JSON quotes.
+ */
 export function encodedInput(input: unknown, preEncoded: boolean): string | null {
   if (input === undefined) {
     return null;
