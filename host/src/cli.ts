@@ -8,6 +8,7 @@ import { RunningHost, startHost } from './host';
 import { createLogger } from './logger';
 import { BlobEventRule, parseBlobEventRule } from './triggers/blob-event-rule';
 import { DEFAULT_MAX_REQUEST_BYTES, PortInUseError } from './triggers/http-server';
+import { StorageConnectionError } from './triggers/storage-connection';
 import { AppLoadError } from './worker/app-loader';
 
 interface StartOptions {
@@ -26,7 +27,7 @@ interface StartOptions {
 }
 
 /** Errors with a complete message for the user, printed as one line without a stack trace. */
-const USER_ERRORS = [ConfigurationError, PortInUseError, AppLoadError];
+const USER_ERRORS = [ConfigurationError, PortInUseError, AppLoadError, StorageConnectionError];
 
 function integer(min: number, max: number) {
   return (text: string): number => {

@@ -6,6 +6,7 @@ import type { BlobEventStore } from './blob-event-store';
 import type { BlobEventRule } from './blob-event-rule';
 import { encodeMessageText } from './queue-message';
 import { sleep } from './sleep';
+import { withStorageContext } from './storage-connection';
 
 export interface BlobEventWatcherOptions {
   rule: BlobEventRule;
@@ -34,9 +35,12 @@ export class BlobEventWatcher {
   }
 
   async start(): Promise<void> {
-    await this.config.container.createIfNotExists();
-    await this.config.queue.createIfNotExists();
-    await this.pollOnce();
+    const { container, queue } = this.config;
+    await withStorageContext(`Container "${container.containerName}"`, container.url, async () => {
+      await container.createIfNotExists();
+      await queue.createIfNotExists();
+      await this.pollOnce();
+    });
     this.#loop = this.#run();
     this.#log.info({ subjectSuffix: this.config.rule.subjectSuffix }, 'blob event watcher started');
   }

@@ -4,6 +4,7 @@ import type { QueueOptions } from '../config/host-json';
 import type { FunctionInvoker, RegisteredFunction } from '../contracts';
 import { decodeMessageText, queueTriggerMetadata } from './queue-message';
 import { sleep } from './sleep';
+import { withStorageContext } from './storage-connection';
 
 export interface QueueListenerOptions {
   fn: RegisteredFunction;
@@ -38,7 +39,10 @@ export class QueueTriggerListener {
   }
 
   async start(): Promise<void> {
-    await this.config.queue.createIfNotExists();
+    const { queue, fn } = this.config;
+    await withStorageContext(`Queue "${queue.name}" of function "${fn.name}"`, queue.url, () =>
+      queue.createIfNotExists(),
+    );
     this.#loop = this.#run();
     this.#log.info('queue listener started');
   }

@@ -20,3 +20,23 @@ export function resolveConnectionString(connection: unknown, settings: AppSettin
     : `set ${name} in local.settings.json Values or the environment, for example to "UseDevelopmentStorage=true"`;
   throw new ConfigurationError(`${usedBy} uses connection "${name}", which is not set: ${hint}`);
 }
+
+/** A storage account named by a connection setting did not respond or rejected the host's request. */
+export class StorageConnectionError extends Error {
+  override name = 'StorageConnectionError';
+}
+
+/**
+ * Runs a start-up storage call and rewrites its failure as one line naming the resource and its URL, for
+ * example when Azurite is not running.
+ */
+export async function withStorageContext<T>(resource: string, url: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new StorageConnectionError(
+      `${resource} at ${url} is not reachable (${reason}): start Azurite or fix the connection setting`,
+    );
+  }
+}

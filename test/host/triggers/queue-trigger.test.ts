@@ -1,5 +1,6 @@
 import { QueueServiceClient } from '@azure/storage-queue';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { RunningAzurite } from '../../../scripts/src/azurite';
 import type { RegisteredFunction } from '../../../host/src/contracts';
@@ -258,6 +259,29 @@ app.storageQueue('crashOnce', {
       await listener.stop();
       await host.stop();
     }
+  });
+
+  it('names the queue URL when storage is not reachable at start-up', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const closedPort = (server.address() as net.AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const unreachable = azurite.connectionString.replace(
+      /QueueEndpoint=[^;]+/,
+      `QueueEndpoint=http://127.0.0.1:${closedPort}/devstoreaccount1`,
+    );
+
+    await expect(
+      startHost({
+        appDir: path.join(FIXTURE_APPS, 'basic-queue-plain'),
+        port: 0,
+        dataDir: path.join(dir, 'data'),
+        settings: { AzureWebJobsStorage: unreachable },
+        logger: captureLogs().logger,
+      }),
+    ).rejects.toThrow(
+      `Queue "plain" of function "plainMessage" at http://127.0.0.1:${closedPort}/devstoreaccount1/plain is not reachable (connect ECONNREFUSED 127.0.0.1:${closedPort}): start Azurite or fix the connection setting`,
+    );
   });
 
   it('creates the queue a function listens on', async () => {
