@@ -92,7 +92,10 @@ async function start(options: StartOptions): Promise<void> {
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second stop signal; exiting without waiting for a clean stop');
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ signal }, 'stopping host');
     host.stop().then(
