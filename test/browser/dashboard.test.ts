@@ -107,11 +107,12 @@ describe('dashboard', () => {
     await input.getBlockBlobClient(`${BATCH_ID}/_manifest.json`).upload(manifest, manifest.length);
 
     const row = `#batches tr.batch[data-instance-id="${INSTANCE_ID}"]`;
-    await page.waitForSelector(row, { timeout: 30000 });
+    // The host's queue listener backs off to host.json's maxPollingInterval (60 s by default) while idle.
+    await page.waitForSelector(row, { timeout: 90000 });
     await page.waitForSelector(`${row}[data-status="Completed"]`, { timeout: 90000 });
     expect(await page.textContent(`${row} .progress-text`)).toBe('100%');
     expect(pageErrors).toEqual([]);
-  });
+  }, 200000);
 
   it('serves the batch as JSON', async () => {
     const response = await fetch(`${host.url}/dashboard/api/batches/${INSTANCE_ID}`);
@@ -200,7 +201,7 @@ describe('dashboard', () => {
     await page.waitForSelector(
       `#batches tr.batch[data-instance-id="batch-${INVALID_BATCH_ID}"][data-status="Completed"]`,
       {
-        timeout: 30000,
+        timeout: 90000,
       },
     );
     await page.waitForSelector(`#detail-title:text-is("Batch ${INVALID_BATCH_ID}")`);
