@@ -93,7 +93,7 @@ async function main(flags: DemoFlags): Promise<number> {
           `(${Math.round(summary.input.rows / batchSeconds).toLocaleString('en-US')} rows/s)`,
         `Wall time: ${((Date.now() - started) / 1000).toFixed(1)} s`,
         `Result: results/${batchId}/summary.json${flags.out ? `, saved to ${flags.out}` : ''}`,
-        `Dashboard: ${api.url}/ (while a stack runs: npm start)`,
+        stack ? `Dashboard: run 'npm start' and open ${api.url}/ to see this batch` : `Dashboard: ${api.url}/`,
         '',
       ].join('\n'),
     );

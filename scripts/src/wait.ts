@@ -96,7 +96,9 @@ class ProgressLine {
 
   update(text: string): void {
     if (this.stream.isTTY) {
-      this.stream.write(`\r${text.slice(0, (this.stream.columns ?? 120) - 1)}\x1b[K`);
+      // A terminal of unknown size reports 0 columns; the line is then written whole.
+      const width = this.stream.columns > 0 ? this.stream.columns - 1 : text.length;
+      this.stream.write(`\r${text.slice(0, width)}\x1b[K`);
       this.drawn = true;
       return;
     }

@@ -81,6 +81,41 @@ describe('waitForBatch', () => {
   });
 });
 
+/** Collects what is written to a stream that reports itself as a terminal of the given width. */
+function terminal(columns: number): { stream: NodeJS.WriteStream; text: () => string } {
+  let text = '';
+  const stream = { isTTY: true, columns, write: (chunk: string) => (text += chunk) };
+  return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
+}
+
+describe('progress line on a terminal', () => {
+  const completed: Reply = { status: 200, body: view('Completed', { status: 'completed' }) };
+
+  it('writes the whole line when the width is unknown', async () => {
+    const api = await scriptedApi([completed]);
+    const output = terminal(0);
+    try {
+      await waitForBatch({ url: api.url }, 'b1', { stream: output.stream });
+      const text = output.text();
+      expect(text.startsWith('\rCompleted | ')).toBe(true);
+      expect(text.endsWith(' s\x1b[K\n')).toBe(true);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('clips the line to the terminal width', async () => {
+    const api = await scriptedApi([completed]);
+    const output = terminal(8);
+    try {
+      await waitForBatch({ url: api.url }, 'b1', { stream: output.stream });
+      expect(output.text()).toBe('\rComplet\x1b[K\n');
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('batchExitCode', () => {
   it.each([
     ['completed batch', 0, view('Completed', { status: 'completed' })],
