@@ -21,7 +21,7 @@ export function managementUrls(origin: string, hubName: string, instanceId: stri
   };
 }
 
-/** The JSON a `durableClient` input binding receives; `rpcBaseUrl` points at the public webhook root. */
+/** Builds the JSON a `durableClient` input binding receives, with `rpcBaseUrl` at the public webhook root. */
 export function clientBindingData(origin: string, hubName: string, rpcEnabled: boolean): Record<string, unknown> {
   const root = `${origin}${webhookPath}`;
   const creation = `${root}/orchestrators/{functionName}[/{instanceId}]`;

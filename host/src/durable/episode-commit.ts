@@ -33,7 +33,7 @@ function emptyCommit(instance: InstanceRow, consumed: number[], now: number): Ep
   };
 }
 
-/** The message that tells a parent orchestration how its sub-orchestration ended. */
+/** Builds the message that reports to a parent orchestration how its sub-orchestration ended. */
 export function parentNotification(
   instance: InstanceRow,
   now: number,
@@ -68,7 +68,11 @@ export function markerCommit(
   commit.appendEvents = markers.map((e) => JSON.stringify({ ...e, IsPlayed: true }));
   if (!isTerminal(instance.status)) {
     const wasSuspended = instance.status === 'Suspended';
-    commit.update.status = suspended ? 'Suspended' : wasSuspended ? 'Running' : instance.status;
+    if (suspended) {
+      commit.update.status = 'Suspended';
+    } else if (wasSuspended) {
+      commit.update.status = 'Running';
+    }
   }
   return { commit, appended: markers };
 }

@@ -6,7 +6,7 @@ import type { Operation, ReplayContext } from './replay/operations';
 import { ShadowReplay } from './replay/shadow-replay';
 import type { DurableSettings } from './settings';
 
-/** How an episode ends, decided from the OrchestratorState and the shadow replay. */
+/** Outcome of an episode, decided from the OrchestratorState and the shadow replay. */
 export type EpisodeDecision =
   | { kind: 'waiting'; operations: Operation[]; customStatus: string | null; nextId: number }
   | { kind: 'completed'; operations: Operation[]; customStatus: string | null; nextId: number; output: string }

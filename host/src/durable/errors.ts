@@ -3,17 +3,17 @@ export class InvalidSettingError extends Error {
   override name = 'InvalidSettingError';
 }
 
-/** A management request with a missing or malformed value; the HTTP API answers 400. */
+/** A management request with a missing or malformed value; the HTTP API returns 400. */
 export class BadRequestError extends Error {
   override name = 'BadRequestError';
 }
 
-/** An instance, entity or route that does not exist; the HTTP API answers 404. */
+/** An instance, entity or route that does not exist; the HTTP API returns 404. */
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
 
-/** An operation the instance's current state does not allow; the HTTP API answers 409, 410 or 500. */
+/** An operation the instance's current state does not allow; the HTTP API returns `status` (409 or 410). */
 export class ConflictError extends Error {
   override name = 'ConflictError';
 

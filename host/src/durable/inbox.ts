@@ -1,7 +1,7 @@
 import { EventType, type HistoryEvent } from './history';
 import { isTerminal, type InstanceRow, type MessageRow } from './store/rows';
 
-/** What an episode takes from an instance's queue. */
+/** Messages and events an episode takes from an instance's queue. */
 export interface Inbox {
   consumedIds: number[];
   /** New history events in arrival order, suspension markers included. */

@@ -2,7 +2,7 @@ import type { EngineContext } from '../engine-context';
 import { events } from '../events';
 import { WakeSignal } from './wake-signal';
 
-/** Longest single sleep; setTimeout cannot wait longer than 2^31-1 ms. */
+/** Maximum single sleep, because setTimeout cannot wait longer than 2^31-1 ms. */
 const maxSleepMs = 2 ** 31 - 1;
 
 /** Sleeps until the earliest durable timer is due, then turns due timers into TimerFired messages. */

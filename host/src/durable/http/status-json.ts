@@ -13,7 +13,7 @@ export interface StatusOptions {
   history?: { events: HistoryEvent[]; showHistoryOutput: boolean };
 }
 
-/** The status object of the HTTP API; `input`, `customStatus` and `output` are always present. */
+/** Builds the status object of the HTTP API, which always contains `input`, `customStatus` and `output`. */
 export function statusJson(instance: InstanceRow, options: StatusOptions): Record<string, unknown> {
   const hasOutput = ['Completed', 'Failed', 'Terminated'].includes(instance.status);
   const status: Record<string, unknown> = {

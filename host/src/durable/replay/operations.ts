@@ -4,9 +4,9 @@ import { EventType } from '../history';
 export type OperationKind = 'activity' | 'timer' | 'subOrchestration' | 'entityMessage';
 
 /**
- * One operation the orchestrator scheduled under a sequence id. `recorded` means its scheduling event is
- * already in the history; `ready` is false while the operation waits for an earlier one (an HTTP poll
- * request allocated together with its delay timer is only sent after the timer fired).
+ * One operation the orchestrator scheduled under a sequence id. `recorded` means that its scheduling event is
+ * already in the history. `ready` is false while the operation waits for an earlier one: an HTTP poll
+ * request is allocated together with its delay timer but only sent after the timer fired.
  */
 export interface Operation {
   id: number;

@@ -24,9 +24,9 @@ export interface ReplayResult {
 const eventTypeName = (type: EventType): string => EventType[type] ?? String(type);
 
 /**
- * Replays the actions the SDK returned against the history, allocating sequence ids in the order both DTFx and
- * durable-functions allocate them, and checks every recorded scheduling event against the operation the
- * current code produced for that id (the determinism check DTFx performs).
+ * Replays the actions the SDK returned against the history and allocates sequence ids in the order both DTFx
+ * and durable-functions allocate them. Every recorded scheduling event is checked against the operation the
+ * current code produced for that id, which is the determinism check DTFx performs.
  */
 export class ShadowReplay {
   private nextId = 0;

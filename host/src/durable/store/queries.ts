@@ -30,7 +30,7 @@ function whereClause(filter: InstanceFilter): { sql: string; params: unknown[] }
   return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-/** One page of instances ordered by creation time then id; `after` is the last row of the previous page. */
+/** Returns one page of instances ordered by creation time then id, after the last row of the previous page. */
 export function listInstances(
   db: Database.Database,
   filter: InstanceFilter,
