@@ -24,7 +24,8 @@ const program = new Command('fanout')
   )
   .option('--account <name>', 'data storage account on Azure, reached with DefaultAzureCredential')
   .option('--data <dir>', 'local data folder where npm start records its Azurite', '.data')
-  .showHelpAfterError('(run with --help for usage)');
+  .showHelpAfterError('(run with --help for usage)')
+  .configureHelp({ showGlobalOptions: true });
 
 program
   .command('upload')
