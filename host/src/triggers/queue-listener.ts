@@ -23,10 +23,10 @@ export interface QueueListenerOptions {
 }
 
 /**
- * Polls one queue for a queue-triggered function, as the Functions host does: batches of `batchSize`, a new
- * batch when no more than `newBatchThreshold` messages are running, exponential back-off up to
- * `maxPollingInterval` while the queue is empty, delete on success, retry after `visibilityTimeout` on failure
- * and a move to `<queue>-poison` after `maxDequeueCount` attempts.
+ * Polls one queue for a queue-triggered function, as the Functions host does. It fetches `batchSize` messages
+ * at a time and a new batch when no more than `newBatchThreshold` are running, and backs off up to
+ * `maxPollingInterval` while the queue is empty. A message is deleted on success, retried after
+ * `visibilityTimeout` on failure and moved to `<queue>-poison` after `maxDequeueCount` attempts.
  */
 export class QueueTriggerListener {
   readonly #abort = new AbortController();
@@ -118,7 +118,7 @@ export class QueueTriggerListener {
   }
 
   /**
-   * Renews the message's invisibility while the function runs, so a long run is not delivered twice; the
+   * Renews the message's invisibility while the function runs, so a long run is not delivered twice. The
    * returned function stops the renewals and waits for one in progress, after which `popReceipt` is current.
    */
   #keepInvisible(message: DequeuedMessageItem): () => Promise<void> {

@@ -8,8 +8,8 @@ import { encodeMessageText } from './queue-message';
 import { resolveConnectionString } from './storage-connection';
 
 /**
- * Writes `output.storageQueue` values as the Functions host does: an array sends one message per item, any
- * other value one message; strings are sent as they are and other values as JSON. Missing queues are created.
+ * Writes `output.storageQueue` values as the Functions host does. An array sends one message per item and any
+ * other value one message. Strings are sent as they are and other values as JSON. Missing queues are created.
  */
 export function createQueueOutputWriter(settings: AppSettings, options: QueueOptions): OutputBindingWriter {
   const created = new Set<string>();

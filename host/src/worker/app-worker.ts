@@ -163,7 +163,7 @@ function workerEntry(): { script: string; eval: boolean } {
   if (!__filename.endsWith('.ts')) return { script: path.join(__dirname, 'thread.js'), eval: false };
 
   const source = path.join(__dirname, 'thread.ts');
-  // The thread imports only modules of this folder at run time (contracts.ts holds types only).
+  // The thread imports only modules of this folder at run time (contracts.ts contains only types).
   const compiled = freshCompiledFile(source, __dirname);
   if (compiled) return { script: compiled, eval: false };
   return { script: typescriptBootstrap(source), eval: true };

@@ -12,7 +12,7 @@ import type { AppWorker } from './app-worker';
 import { FunctionNotFoundError } from './invocation';
 import type { InvokeParams } from './protocol';
 
-/** Where the invoker finds the worker thread: the latest one, and a promise of the one ready to invoke. */
+/** Source of the worker thread: the latest one, and a promise of the one ready to invoke. */
 export interface WorkerSource {
   readonly worker: AppWorker;
   ready(): Promise<AppWorker>;
@@ -29,7 +29,7 @@ export type OutputBindingWriter = (
 /**
  * Invokes the app's functions with RPC-shaped requests: the trigger entry from the request, plus one entry for
  * every other input binding whose type has a registered provider (for example `durableClient`). After a
- * successful invocation, output values of binding types with a registered writer are written; a failed write
+ * successful invocation it writes the output values of binding types with a registered writer. A failed write
  * fails the invocation, as a failed output binding does in the Functions host.
  */
 export class WorkerFunctionInvoker implements FunctionInvoker {
@@ -37,7 +37,7 @@ export class WorkerFunctionInvoker implements FunctionInvoker {
   readonly #providers = new Map<string, InputBindingProvider>();
   readonly #writers = new Map<string, OutputBindingWriter>();
 
-  /** The worker is looked up on every call, so invocations follow a restarted worker thread. */
+  /** Looks the worker up on every call, so invocations follow a restarted worker thread. */
   constructor(source: WorkerSource) {
     this.#source = source;
   }

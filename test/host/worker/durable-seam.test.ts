@@ -5,7 +5,7 @@ import { RunningHost, startHost } from '../../../host/src/host';
 import { captureLogs, FIXTURE_APPS, LogRecord, tempDir } from './host-fixtures';
 
 /**
- * The smallest durable service that honours the contract: it serves one webhook path and hands out client
+ * Builds the smallest durable service that honours the contract: it serves one webhook path and hands out client
  * binding data, so the host's wiring is tested without the durable engine.
  */
 function recordingDurableService(calls: string[], captured: { options?: DurableServiceOptions }) {

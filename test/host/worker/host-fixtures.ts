@@ -11,13 +11,13 @@ export interface LogRecord {
   [field: string]: unknown;
 }
 
-/** A pino logger that keeps every record in memory, for assertions on what the host logged. */
+/** Creates a pino logger that keeps every record in memory, for assertions on what the host logged. */
 export function captureLogs(records: LogRecord[] = []): { logger: Logger; records: LogRecord[] } {
   const logger = pino({ level: 'trace' }, { write: (line: string) => records.push(JSON.parse(line) as LogRecord) });
   return { logger, records };
 }
 
-/** A fresh temporary folder, removed by the caller with `fs.rmSync(dir, { recursive: true })`. */
+/** Creates a temporary folder, which the caller removes with `fs.rmSync(dir, { recursive: true })`. */
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
 }
