@@ -24,15 +24,20 @@ export function parseBlobEventRule(text: string): BlobEventRule {
       `--blob-events "${text}" is invalid: use container:queue[:subjectSuffix], for example input:blob-created:/_manifest.json`,
     );
   }
-  validateName(container, 'container', text);
-  validateName(queue, 'queue', text);
-  return { container, queue, subjectSuffix };
+  return validateBlobEventRule({ container, queue, subjectSuffix }, text);
 }
 
-function validateName(name: string, kind: string, text: string): void {
+/** Checks the container and queue names of a rule; `source` names the rule in the error, such as the option text. */
+export function validateBlobEventRule(rule: BlobEventRule, source = `${rule.container}:${rule.queue}`): BlobEventRule {
+  validateName(rule.container, 'container', source);
+  validateName(rule.queue, 'queue', source);
+  return rule;
+}
+
+function validateName(name: string, kind: string, source: string): void {
   if (!CONTAINER_NAME.test(name)) {
     throw new ConfigurationError(
-      `--blob-events "${text}": ${kind} name "${name}" is invalid: use 3 to 63 lower-case letters, digits and single hyphens`,
+      `blob events rule "${source}": ${kind} name "${name}" is invalid: use 3 to 63 lower-case letters, digits and single hyphens`,
     );
   }
 }

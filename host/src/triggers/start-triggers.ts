@@ -8,7 +8,7 @@ import { resolveString } from '../config/setting-references';
 import type { FunctionInvoker, RegisteredFunction } from '../contracts';
 import { BlobEventWatcher } from './blob-event-watcher';
 import { BlobEventStore } from './blob-event-store';
-import { BlobEventRule, DEFAULT_BLOB_EVENTS_CONNECTION } from './blob-event-rule';
+import { BlobEventRule, DEFAULT_BLOB_EVENTS_CONNECTION, validateBlobEventRule } from './blob-event-rule';
 import { isHttpTrigger } from './http-functions';
 import { QueueTriggerListener } from './queue-listener';
 import { resolveConnectionString } from './storage-connection';
@@ -82,7 +82,7 @@ async function startBlobEventWatchers(context: TriggerContext, started: Startabl
   const store = new BlobEventStore(context.dataDir);
   stores.push(store);
   for (const rule of rules) {
-    const watcher = blobWatcherFor(rule, context, store);
+    const watcher = blobWatcherFor(validateBlobEventRule(rule), context, store);
     await watcher.start();
     started.push(watcher);
   }
