@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,5 +96,23 @@ describe('task hub store', () => {
     expect(store.work.fireDueTimers(6000, (id, at) => JSON.stringify({ id, at }))).toBe(1);
     expect(store.messagesOf('i1').map((m) => JSON.parse(m.event))).toEqual([{ id: 0, at: 5000 }]);
     expect(store.work.nextTimerDue()).toBe(9000);
+  });
+
+  it('rejects a hub locked by another live host and takes over a stale lock', async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'store-lock-'));
+    const lockFile = path.join(other, 'StoreHub.sqlite.lock');
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      fs.writeFileSync(lockFile, String(sleeper.pid));
+      expect(() => new TaskHubStore(other, 'StoreHub')).toThrow(`in use by another host (pid ${sleeper.pid})`);
+    } finally {
+      sleeper.kill('SIGKILL');
+      await new Promise((resolve) => sleeper.on('exit', resolve));
+    }
+    const recovered = new TaskHubStore(other, 'StoreHub');
+    expect(fs.readFileSync(lockFile, 'utf8')).toBe(String(process.pid));
+    recovered.close();
+    expect(fs.existsSync(lockFile)).toBe(false);
+    fs.rmSync(other, { recursive: true, force: true });
   });
 });

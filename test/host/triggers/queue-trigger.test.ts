@@ -284,6 +284,28 @@ app.storageQueue('crashOnce', {
     );
   });
 
+  it('runs a batch in parallel within batchSize plus newBatchThreshold', async () => {
+    const host = await start('basic-queue');
+    try {
+      const queue = queues.getQueueClient('parallel-orders');
+      await Promise.all(
+        Array.from({ length: 24 }, (_, i) => queue.sendMessage(base64(JSON.stringify({ orderId: i })))),
+      );
+      const runs = await waitFor(() => {
+        const results = readResults(path.join(dir, 'results.jsonl')).filter((r) => r.functionName === 'parallelOrder');
+        return results.length === 24 ? results : undefined;
+      }, 30000);
+
+      const concurrency = runs.map((run) => (run.message as { concurrent: number }).concurrent);
+      // host.json sets batchSize 8, so a new batch comes when 4 or fewer are running: at most 12 at once.
+      expect(Math.max(...concurrency)).toBeGreaterThan(1);
+      expect(Math.max(...concurrency)).toBeLessThanOrEqual(12);
+      expect(new Set(runs.map((run) => (run.message as { orderId: number }).orderId)).size).toBe(24);
+    } finally {
+      await host.stop();
+    }
+  });
+
   it('creates the queue a function listens on', async () => {
     const host = await start('basic-queue-plain');
     try {

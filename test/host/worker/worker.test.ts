@@ -208,6 +208,16 @@ app.http('crash', { handler: () => process.exit(3) });`,
     expect(records.find((record) => record.msg === 'app worker exited; restarting it')?.exitCode).toBe(3);
   });
 
+  it('rejects an app that enables HTTP streaming', async () => {
+    const appDir = writeApp({
+      'package.json': JSON.stringify({ main: 'index.js' }),
+      'index.js': `${CORE_REQUIRE}app.setup({ enableHttpStream: true });\napp.http('stream', { handler: () => ({}) });`,
+    });
+    await expect(start(appDir)).rejects.toThrow(
+      'HTTP streaming (app.setup({ enableHttpStream: true })) is not supported by this host: remove it',
+    );
+  });
+
   it('reports an entry file that throws while loading', async () => {
     const appDir = writeApp({
       'package.json': JSON.stringify({ main: 'index.js' }),
