@@ -92,6 +92,13 @@ describe('mergeAll', () => {
     ]);
   });
 
+  test('rejects a partial without sumExpansion', async () => {
+    const partial = await partialOf('carrier,delay\nAA,1\n');
+    const { sumExpansion: _dropped, ...metric } = partial.groups[0].metrics.delay;
+    const broken = { ...partial, groups: [{ ...partial.groups[0], metrics: { delay: metric } }] } as PartialAggregate;
+    expect(() => mergeAll([partial, broken])).toThrow(/Invalid partial: metric "delay" needs/);
+  });
+
   test('rejects partials grouped by different columns', async () => {
     const byOrigin = await mapStream(chunkedStream('origin,delay\nSFO,1\n'), {
       fileName: 'o.csv',

@@ -107,6 +107,7 @@ export class Accumulator {
     group.count += incoming.count;
 
     for (const [name, source] of Object.entries(incoming.metrics)) {
+      checkMetricPartial(name, source);
       const metric = this.metricFor(group, name);
       metric.count += source.count;
       if (source.count > 0) {
@@ -184,6 +185,22 @@ function groupToPartial(group: GroupState): GroupPartial {
     };
   }
   return { key: { ...group.key }, count: group.count, metrics };
+}
+
+function checkMetricPartial(name: string, metric: MetricPartial): void {
+  const valid =
+    Number.isSafeInteger(metric.count) &&
+    Array.isArray(metric.sumExpansion) &&
+    metric.sumExpansion.every(Number.isFinite) &&
+    typeof metric.sketch === 'string';
+  if (!valid) {
+    throw new InvalidInputError(
+      `Invalid partial: metric ${JSON.stringify(name)} needs an integer count, a sumExpansion of finite numbers and a ` +
+        'sketch string. Map the file again with this version of the pipeline.',
+      'partial',
+      metric,
+    );
+  }
 }
 
 function sameNames(left: Iterable<string>, right: readonly string[]): boolean {
