@@ -120,7 +120,9 @@ async function startParts(options: HostOptions, context: StartContext): Promise<
   invoker.registerOutputBinding('queue', createQueueOutputWriter(settings, hostJson.queues));
   server.addHandler(durable.http);
   const durableTypes = new Set(durable.triggerTypes.map((type) => type.toLowerCase()));
-  const functions = [...invoker.functions.values()].filter((fn) => !durableTypes.has(fn.trigger.type.toLowerCase()));
+  const functions = [...invoker.functions.values()].filter(
+    (fn) => !durableTypes.has(fn.trigger.type.toLowerCase()) && !isDisabled(fn, settings, logger),
+  );
   server.addHandler(new HttpFunctionRoutes(invoker, functions, hostJson.routePrefix, logger));
   for (const handler of options.httpHandlers ?? []) server.addHandler(handler);
 
@@ -160,6 +162,17 @@ function createDurable(options: HostOptions, context: StartContext, invoker: Fun
     baseUrl: context.server.publicUrl,
     logger: context.logger,
   });
+}
+
+/**
+ * Returns true when the app setting `AzureWebJobs.<name>.Disabled` is `true` or `1`: the Functions host then
+ * neither serves nor triggers the function.
+ */
+export function isDisabled(fn: RegisteredFunction, settings: AppSettings, logger?: Logger): boolean {
+  const value = settings[`AzureWebJobs.${fn.name}.Disabled`]?.trim().toLowerCase();
+  const disabled = value === 'true' || value === '1';
+  if (disabled) logger?.info({ functionName: fn.name }, 'function disabled by app setting');
+  return disabled;
 }
 
 async function runCleanup(steps: (() => Promise<void>)[], logger: Logger): Promise<void> {

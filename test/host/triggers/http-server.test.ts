@@ -91,6 +91,19 @@ describe('HTTP server options', () => {
     expect(records.some((record) => record.msg === 'HTTP request failed')).toBe(true);
   });
 
+  it('does not serve a function disabled by app setting', async () => {
+    const appDir = writeApp(URL_APP);
+    const host = await startHost({
+      appDir,
+      port: 0,
+      dataDir,
+      settings: { 'AzureWebJobs.whereAmI.Disabled': 'true' },
+      logger: captureLogs().logger,
+    });
+    hosts.push(host);
+    expect(await (await fetch(`${host.url}/api/where`)).text()).toBe('catch-all where');
+  });
+
   it.each([
     ['127.0.0.1', true],
     ['127.1.2.3', true],
