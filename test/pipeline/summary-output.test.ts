@@ -55,7 +55,9 @@ describe('summarize', () => {
       groupBy: [],
       metrics: ['b'],
     });
-    expect(result.ok && summarize(result.partial, { metrics: ['b'], quantiles: [] }).groups).toEqual([
+    expect(result.ok).toBe(true);
+    const partial = result.ok ? result.partial : mergeAll([]);
+    expect(summarize(partial, { metrics: ['b'], quantiles: [] }).groups).toEqual([
       { key: {}, count: 2, metrics: { b: { count: 2, sum: 6, min: 2, max: 4, mean: 3 } } },
     ]);
   });
