@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { HistoryEvent } from '../history';
+import { HubLock } from './hub-lock';
 import { schemaSql } from './schema';
 import { insertMessages, Statements } from './statements';
 import { WorkItemStore } from './work-items';
@@ -25,12 +26,15 @@ export interface ReadyCandidate {
 export class TaskHubStore {
   readonly db: Database.Database;
   private readonly statements: Statements;
+  private readonly lock: HubLock;
   /** Activity work items and durable timers. */
   readonly work: WorkItemStore;
 
   constructor(dataDir: string, hubName: string) {
     fs.mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, `${hubName}.sqlite`));
+    const file = path.join(dataDir, `${hubName}.sqlite`);
+    this.lock = HubLock.acquire(file);
+    this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
@@ -45,6 +49,7 @@ export class TaskHubStore {
 
   close(): void {
     this.db.close();
+    this.lock.release();
   }
 
   getInstance(instanceId: string): InstanceRow | undefined {
