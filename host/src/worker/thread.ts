@@ -29,6 +29,15 @@ function createLogSink(getState: () => WorkerState): LogSink {
       inLogHook = true;
       try {
         getState().hooks.runSync('log', record);
+      } catch (error) {
+        // A failing log hook must not fail the code that logged, so the record goes out unchanged.
+        const reason = toSerializedError(error);
+        post({
+          type: 'log',
+          level: 'warning',
+          category: 'system',
+          message: `Log hook failed: ${reason.stack ?? reason.message}`,
+        });
       } finally {
         inLogHook = false;
       }

@@ -160,6 +160,21 @@ app.http('talk', { handler: (request, context) => { context.info('token s3cr3t')
     ]);
   });
 
+  it('keeps logging when a log hook throws', async () => {
+    const records: LogRecord[] = [];
+    const appDir = writeApp({
+      'package.json': JSON.stringify({ main: 'index.js' }),
+      'index.js': `${CORE_REQUIRE}app.hook.log(() => { throw new Error('hook bug'); });
+app.http('talk', { handler: (request, context) => { context.info('still logged'); return { body: 'ok' }; } });`,
+    });
+    const host = await start(appDir, records);
+    const response = await fetch(`${host.url}/api/talk`);
+
+    expect(await response.text()).toBe('ok');
+    expect(records.some((record) => record.msg === 'still logged')).toBe(true);
+    expect(records.some((record) => String(record.msg).startsWith('Log hook failed: Error: hook bug'))).toBe(true);
+  });
+
   it('loads ES module entry files with import()', async () => {
     const appDir = writeApp({
       'package.json': JSON.stringify({ main: 'src/*.{js,mjs}', type: 'module' }),
