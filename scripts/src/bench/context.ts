@@ -1,0 +1,22 @@
+import type { RunningAzurite } from '../azurite';
+import type { Storage } from '../storage';
+import type { BenchHost } from './bench-host';
+
+/** What every case gets: the run count, a work folder, storage, the progress log. */
+export interface BenchContext {
+  /** Measured runs per case, after one warm-up run. */
+  runs: number;
+  /** Folder for host data and logs of this bench run. */
+  workDir: string;
+  /** The project's data folder, where generated input files are cached between bench runs. */
+  dataDir: string;
+  azurite: RunningAzurite;
+  storage: Storage;
+  /** Writes a progress line to stderr. */
+  progress(message: string): void;
+}
+
+/** A host running the fan-out fixture app, shared by the synthetic cases. */
+export interface FixtureHostContext extends BenchContext {
+  host: BenchHost;
+}

@@ -1,0 +1,87 @@
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { startLocalStorage } from '../stack';
+import { openStorage } from '../storage';
+import { startBenchHost } from './bench-host';
+import { functionsAppDir, startFunctionsHost } from './batch-runs';
+import { runFlights } from './cases/flights';
+import { runMapReduce } from './cases/map-reduce';
+import { runReplayGrowth } from './cases/replay-growth';
+import { runThroughput } from './cases/throughput';
+import { runWaitFanOut } from './cases/wait-fan-out';
+import type { BenchContext } from './context';
+import type { CaseResult } from './results';
+import type { BenchSizes } from './sizes';
+
+export const CASE_NAMES = ['wait', 'map-reduce', 'replay', 'throughput', 'flights'] as const;
+export type CaseName = (typeof CASE_NAMES)[number];
+
+export interface BenchPlan {
+  sizes: BenchSizes;
+  cases: readonly CaseName[];
+  /** The project's data folder; the bench works in `<dataDir>/bench/`. */
+  dataDir: string;
+  /** Folder of the fixture app for the synthetic cases. */
+  fixtureAppDir: string;
+  progress(message: string): void;
+}
+
+/** Starts in-memory Azurite, runs the selected cases in order and stops everything it started. */
+export async function runBench(plan: BenchPlan): Promise<CaseResult[]> {
+  const workDir = path.join(plan.dataDir, 'bench', `run-${process.pid}-${Date.now()}`);
+  await mkdir(workDir, { recursive: true });
+  const azurite = await startLocalStorage({
+    dataDir: workDir,
+    ports: { api: 0, blob: 0, queue: 0, table: 0 },
+    inMemory: true,
+  });
+  const ctx: BenchContext = {
+    runs: plan.sizes.runs,
+    workDir,
+    dataDir: plan.dataDir,
+    azurite,
+    storage: openStorage({ connectionString: azurite.connectionString }),
+    progress: plan.progress,
+  };
+  try {
+    return [...(await runFixtureCases(ctx, plan)), ...(await runAppCases(ctx, plan))];
+  } finally {
+    await azurite.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function runFixtureCases(ctx: BenchContext, plan: BenchPlan): Promise<CaseResult[]> {
+  const wanted = (name: CaseName) => plan.cases.includes(name);
+  if (!wanted('wait') && !wanted('replay') && !wanted('throughput')) return [];
+  const host = await startBenchHost({
+    appDir: plan.fixtureAppDir,
+    dataDir: path.join(ctx.workDir, 'fixture-host'),
+    logFile: path.join(ctx.workDir, 'fixture-host.log'),
+  });
+  const fixture = { ...ctx, host };
+  const results: CaseResult[] = [];
+  try {
+    if (wanted('wait')) results.push(await runWaitFanOut(fixture, plan.sizes.wait));
+    if (wanted('replay')) results.push(await runReplayGrowth(fixture, plan.sizes.replay));
+    if (wanted('throughput')) results.push(await runThroughput(fixture, plan.sizes.throughput));
+  } finally {
+    await host.stop();
+  }
+  return results;
+}
+
+async function runAppCases(ctx: BenchContext, plan: BenchPlan): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  if (plan.cases.includes('map-reduce')) {
+    ctx.progress(`starting the host on ${functionsAppDir()}`);
+    const host = await startFunctionsHost(ctx, 'functions-host');
+    try {
+      for (const size of plan.sizes.mapReduce) results.push(await runMapReduce(ctx, host, size));
+    } finally {
+      await host.stop();
+    }
+  }
+  if (plan.cases.includes('flights')) results.push(await runFlights(ctx, plan.sizes.flightDays));
+  return results;
+}
