@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DurableService, DurableServiceOptions, HostHttpRequest } from '../../../host/src/contracts';
 import { RunningHost, startHost } from '../../../host/src/host';
-import { captureLogs, FIXTURE_APPS, LogRecord, tempDir } from './host-fixtures';
+import { captureLogs, FIXTURE_APPS, LogRecord, tempDir, waitFor } from './host-fixtures';
 
 /**
  * Builds the smallest durable service that honours the contract: it serves one webhook path and hands out client
@@ -96,5 +96,33 @@ describe('durable service wiring', () => {
   it('stops the service with the host', async () => {
     await host.stop();
     expect(calls[calls.length - 1]).toBe('stop');
+  });
+});
+
+describe('durable engine in the host', () => {
+  it('runs a starter, an orchestration and its activities', async () => {
+    const dataDir = tempDir('durable-host');
+    const host = await startHost({
+      appDir: path.join(FIXTURE_APPS, 'basic-durable'),
+      port: 0,
+      dataDir,
+      settings: { TASKHUB_NAME: 'HostHub' },
+      logger: captureLogs().logger,
+    });
+    try {
+      const started = await fetch(`${host.url}/api/orchestrators/helloSequence`, { method: 'POST' });
+      expect(started.status).toBe(202);
+      const { statusQueryGetUri } = (await started.json()) as { statusQueryGetUri: string };
+      expect(statusQueryGetUri.startsWith(`${host.url}/runtime/webhooks/durabletask/instances/`)).toBe(true);
+
+      const status = await waitFor(async () => {
+        const body = (await (await fetch(statusQueryGetUri)).json()) as { runtimeStatus: string; output: unknown };
+        return body.runtimeStatus === 'Completed' ? body : undefined;
+      });
+      expect(status.output).toEqual(['Hello, Tokyo!', 'Hello, Seattle!']);
+    } finally {
+      await host.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
