@@ -2,17 +2,10 @@
  * At-least-once delivery and concurrent requests: repeated manifest events, a changed manifest after a run, and
  * start and terminate racing on one instance id. Blob events of the host are off, so every event is sent here.
  */
-import { BlobServiceClient } from '@azure/storage-blob';
-import { QueueServiceClient } from '@azure/storage-queue';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { RunningAzurite, startAzurite } from '../../scripts/src/azurite';
 import { uploadManifest } from '../functions/support/batch-data';
 import { pause, readJsonBlob, requestJson, taskHubInstances, waitFor, waitForBatchEnd } from './support/batch-api';
 import { appEvents } from './support/app-events';
-import { HostCli, startHostCli } from './support/host-cli';
-import { freePort } from './support/ports';
+import { FaultStack, startFaultStack } from './support/fault-stack';
 import { SALES_MANIFEST, salesFiles, uploadSalesBatch } from './support/sales-batch';
 
 const WEBHOOK = '/runtime/webhooks/durabletask';
@@ -72,39 +65,21 @@ const RACES: { name: string; run: (url: string, batchId: string, index: number) 
 ];
 
 describe('duplicate events and racing requests', () => {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-races-'));
-  const dataDir = path.join(workDir, 'data');
-  const logFile = path.join(workDir, 'host.log');
-  let azurite: RunningAzurite;
-  let blobs: BlobServiceClient;
-  let queues: QueueServiceClient;
-  let host: HostCli;
+  let stack: FaultStack;
 
   beforeAll(async () => {
-    azurite = await startAzurite();
-    blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
-    queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
-    const port = await freePort();
-    host = await startHostCli({
-      dataDir,
-      port,
-      connectionString: azurite.connectionString,
-      logFile,
-      blobEvents: false,
-    });
+    stack = await startFaultStack('races', { blobEvents: false });
   });
 
-  afterAll(async () => {
-    await host?.kill();
-    await azurite?.stop();
-    fs.rmSync(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.stop());
 
   const manifestEtag = async (batchId: string) =>
-    String((await blobs.getContainerClient('input').getBlobClient(`${batchId}/_manifest.json`).getProperties()).etag);
+    String(
+      (await stack.blobs.getContainerClient('input').getBlobClient(`${batchId}/_manifest.json`).getProperties()).etag,
+    );
 
   const deliver = async (events: unknown[]) => {
-    const queue = queues.getQueueClient('blob-created');
+    const queue = stack.queues.getQueueClient('blob-created');
     await queue.createIfNotExists();
     await Promise.all(events.map((event) => queue.sendMessage(Buffer.from(JSON.stringify(event)).toString('base64'))));
   };
@@ -118,58 +93,58 @@ describe('duplicate events and racing requests', () => {
         'starter.batch-busy',
         'starter.start-raced',
       ];
-      const decisions = names.flatMap((name) => appEvents(logFile, name, batchId).map(() => name));
+      const decisions = names.flatMap((name) => appEvents(stack.logFile, name, batchId).map(() => name));
       return decisions.length >= count ? decisions : undefined;
     }, `${count} starter decisions for ${batchId}`);
 
   it('same event delivered three times starts one run', async () => {
-    await uploadSalesBatch(blobs, 'triple', salesFiles(20, 100), SALES_MANIFEST);
+    await uploadSalesBatch(stack.blobs, 'triple', salesFiles(20, 100), SALES_MANIFEST);
     const event = manifestEvent('triple', await manifestEtag('triple'));
 
     await deliver([event, event, event]);
     const decisions = await starterDecisions('triple', 3);
-    const view = await waitForBatchEnd(() => host.url, 'triple');
+    const view = await waitForBatchEnd(() => stack.host.url, 'triple');
     await pause(1000);
 
     expect(decisions.filter((name) => name === 'starter.batch-started')).toHaveLength(1);
     expect(decisions).toHaveLength(3);
     expect(view.status).toBe('completed');
-    const history = await requestJson(host.url, 'GET', `${WEBHOOK}/instances/batch-triple?showHistory=true`);
+    const history = await requestJson(stack.host.url, 'GET', `${WEBHOOK}/instances/batch-triple?showHistory=true`);
     const starts = (history.body.historyEvents as { EventType: string }[]).filter(
       (entry) => entry.EventType === 'ExecutionStarted',
     );
     expect(starts).toHaveLength(1);
-    expect((await waitForBatchEnd(() => host.url, 'triple')).runId).toBe(view.runId);
+    expect((await waitForBatchEnd(() => stack.host.url, 'triple')).runId).toBe(view.runId);
   });
 
   it('changed manifest after the run starts a new run', async () => {
-    await uploadSalesBatch(blobs, 'changed', salesFiles(5, 50), SALES_MANIFEST);
+    await uploadSalesBatch(stack.blobs, 'changed', salesFiles(5, 50), SALES_MANIFEST);
     const oldEvent = manifestEvent('changed', await manifestEtag('changed'));
     await deliver([oldEvent]);
-    const first = await waitForBatchEnd(() => host.url, 'changed');
+    const first = await waitForBatchEnd(() => stack.host.url, 'changed');
 
-    await uploadManifest(blobs, 'changed', { ...SALES_MANIFEST, toleratedFailurePercentage: 5 });
+    await uploadManifest(stack.blobs, 'changed', { ...SALES_MANIFEST, toleratedFailurePercentage: 5 });
     await deliver([manifestEvent('changed', await manifestEtag('changed')), oldEvent]);
-    const second = await waitForBatchEnd(() => host.url, 'changed', { notRunId: String(first.runId) });
+    const second = await waitForBatchEnd(() => stack.host.url, 'changed', { notRunId: String(first.runId) });
     await starterDecisions('changed', 2);
 
     expect(second.status).toBe('completed');
-    expect(appEvents(logFile, 'starter.batch-started', 'changed')).toHaveLength(2);
-    const summary = (await readJsonBlob(blobs, 'results', 'changed/summary.json')) as Record<string, unknown>;
+    expect(appEvents(stack.logFile, 'starter.batch-started', 'changed')).toHaveLength(2);
+    const summary = (await readJsonBlob(stack.blobs, 'results', 'changed/summary.json')) as Record<string, unknown>;
     expect(summary).toMatchObject({ runId: second.runId, toleratedFailurePercentage: 5 });
-    const stale = appEvents(logFile, 'starter.event-ignored', 'changed');
+    const stale = appEvents(stack.logFile, 'starter.event-ignored', 'changed');
     expect(stale.map((event) => event.reason)).toEqual(['event is for an older manifest version']);
   });
 
   it('start and terminate racing leave no instance pending', async () => {
     const batchIds = Array.from({ length: 12 }, (_, index) => `race-${index}`);
-    for (const batchId of batchIds) await uploadSalesBatch(blobs, batchId, salesFiles(30, 50), SALES_MANIFEST);
+    for (const batchId of batchIds) await uploadSalesBatch(stack.blobs, batchId, salesFiles(30, 50), SALES_MANIFEST);
 
     const outcomes: string[] = [];
     const terminated: string[] = [];
     for (const [index, batchId] of batchIds.entries()) {
       const race = RACES[index % RACES.length];
-      const { start, terminate } = await race.run(host.url, batchId, index);
+      const { start, terminate } = await race.run(stack.host.url, batchId, index);
       outcomes.push(`${batchId} (${race.name}): start ${start}, terminate ${terminate}`);
       expect({ batchId, start }).toEqual({ batchId, start: 202 });
       if (terminate === 202) terminated.push(`batch-${batchId}`);
@@ -177,7 +152,7 @@ describe('duplicate events and racing requests', () => {
 
     const settled = await waitFor(
       async () => {
-        const rows = taskHubInstances(dataDir).filter((row) => row.instance_id.startsWith('batch-race-'));
+        const rows = taskHubInstances(stack.dataDir).filter((row) => row.instance_id.startsWith('batch-race-'));
         const active = rows.filter((row) => ['Pending', 'Running'].includes(row.status));
         return active.length === 0 && rows.length >= batchIds.length ? rows : undefined;
       },

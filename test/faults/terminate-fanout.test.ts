@@ -2,11 +2,6 @@
  * Terminate through the batch API while chunk sub-orchestrations map files: the run and its chunks stop, no
  * activity is scheduled afterwards, no result is written, and purge removes every instance of the batch.
  */
-import { BlobServiceClient } from '@azure/storage-blob';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { RunningAzurite, startAzurite } from '../../scripts/src/azurite';
 import {
   blobExists,
   openTaskHub,
@@ -17,53 +12,50 @@ import {
   waitFor,
   waitForBatchEnd,
 } from './support/batch-api';
-import { HostCli, startHostCli } from './support/host-cli';
-import { freePort } from './support/ports';
+import { FaultStack, startFaultStack } from './support/fault-stack';
 import { SALES_MANIFEST, salesFiles, uploadSalesBatch } from './support/sales-batch';
 
 const FILE_COUNT = 200;
 const CHUNK_SIZE = 20;
 
 describe('terminate during the fan-out', () => {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-terminate-'));
-  const dataDir = path.join(workDir, 'data');
-  const logFile = path.join(workDir, 'host.log');
-  let azurite: RunningAzurite;
-  let blobs: BlobServiceClient;
-  let host: HostCli;
+  let stack: FaultStack;
 
   beforeAll(async () => {
-    azurite = await startAzurite();
-    blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
-    host = await startHostCli({ dataDir, port: await freePort(), connectionString: azurite.connectionString, logFile });
+    stack = await startFaultStack('terminate');
   });
 
-  afterAll(async () => {
-    await host?.kill();
-    await azurite?.stop();
-    fs.rmSync(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.stop());
 
-  const batchInstances = () => taskHubInstances(dataDir).filter((row) => row.instance_id.startsWith('batch-stop'));
+  const batchInstances = () =>
+    taskHubInstances(stack.dataDir).filter((row) => row.instance_id.startsWith('batch-stop'));
 
   it('stops the run and its chunks and writes no result', async () => {
-    await uploadSalesBatch(blobs, 'stop', salesFiles(FILE_COUNT, 1000), { ...SALES_MANIFEST, chunkSize: CHUNK_SIZE });
+    await uploadSalesBatch(stack.blobs, 'stop', salesFiles(FILE_COUNT, 1000), {
+      ...SALES_MANIFEST,
+      chunkSize: CHUNK_SIZE,
+    });
     const progress = await waitFor(async () => {
-      const view = await requestJson(host.url, 'GET', '/api/batches/stop');
+      const view = await requestJson(stack.host.url, 'GET', '/api/batches/stop');
       const found = view.body.progress as { phase?: string; done?: number } | undefined;
       return found?.phase === 'mapping' && (found.done ?? 0) > 0 ? found : undefined;
     }, 'the batch to map its first files');
 
-    const response = await requestJson(host.url, 'POST', '/api/batches/stop/terminate', '{"reason":"fault test"}');
+    const response = await requestJson(
+      stack.host.url,
+      'POST',
+      '/api/batches/stop/terminate',
+      '{"reason":"fault test"}',
+    );
     const terminatedAt = Date.now();
-    const view = await waitForBatchEnd(() => host.url, 'stop');
+    const view = await waitForBatchEnd(() => stack.host.url, 'stop');
     const settled = await waitFor(async () => {
       const rows = batchInstances();
       return rows.every((row) => !['Pending', 'Running'].includes(row.status)) ? rows : undefined;
     }, 'every chunk of the batch to end');
-    const activitiesAtEnd = taskHubActivities(dataDir, 'batch-stop').length;
+    const activitiesAtEnd = taskHubActivities(stack.dataDir, 'batch-stop').length;
     await pause(3000);
-    const activities = taskHubActivities(dataDir, 'batch-stop');
+    const activities = taskHubActivities(stack.dataDir, 'batch-stop');
 
     const late = activities.filter((row) => row.scheduled_at > terminatedAt);
     const maps = activities.filter((row) => row.name === 'mapBlob' && row.status === 'Completed');
@@ -82,7 +74,7 @@ describe('terminate during the fan-out', () => {
     expect(activities).toHaveLength(activitiesAtEnd);
     expect(activities.filter((row) => ['Scheduled', 'Running'].includes(row.status))).toEqual([]);
     expect(maps.length).toBeLessThan(FILE_COUNT);
-    expect(await blobExists(blobs, 'results', 'stop/summary.json')).toBe(false);
+    expect(await blobExists(stack.blobs, 'results', 'stop/summary.json')).toBe(false);
     expect(view.status).toBe('failed');
     expect(view.result).toBeUndefined();
     expect(String(view.error)).toContain('fault test');
@@ -91,19 +83,19 @@ describe('terminate during the fan-out', () => {
   it('purge removes the run and its chunks from the task hub', async () => {
     const chunkCount = batchInstances().length - 1;
 
-    const response = await requestJson(host.url, 'DELETE', '/api/batches/stop');
+    const response = await requestJson(stack.host.url, 'DELETE', '/api/batches/stop');
 
     expect(response.status).toBe(200);
     expect(response.body.instancesDeleted).toBe(1 + chunkCount);
     expect(batchInstances()).toEqual([]);
-    expect(taskHubActivities(dataDir, 'batch-stop')).toEqual([]);
-    const db = openTaskHub(dataDir);
+    expect(taskHubActivities(stack.dataDir, 'batch-stop')).toEqual([]);
+    const db = openTaskHub(stack.dataDir);
     try {
       const history = db.prepare("SELECT COUNT(*) AS n FROM history WHERE instance_id LIKE 'batch-stop%'").get();
       expect(history).toEqual({ n: 0 });
     } finally {
       db.close();
     }
-    expect((await requestJson(host.url, 'GET', '/api/batches/stop')).status).toBe(404);
+    expect((await requestJson(stack.host.url, 'GET', '/api/batches/stop')).status).toBe(404);
   });
 });
