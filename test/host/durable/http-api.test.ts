@@ -52,6 +52,12 @@ describe('durable HTTP API', () => {
     expect(done.body).toMatchObject({ runtimeStatus: 'Completed', output: 'done', input: null });
   });
 
+  it('waits for completion when timeout and pollingInterval are given', async () => {
+    const response = await t.request('POST', `${WEBHOOK}/orchestrators/chain?timeout=10&pollingInterval=1`);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual(['Hello, Tokyo!', 'Hello, Seattle!', 'Hello, London!']);
+  });
+
   it('answers 404 for an unknown instance', async () => {
     expect((await t.request('GET', `${WEBHOOK}/instances/nobody`)).status).toBe(404);
     expect((await t.request('POST', `${WEBHOOK}/instances/nobody/raiseEvent/go`, '1')).status).toBe(404);
