@@ -1,7 +1,7 @@
 import { isObject, typedErrorMessage } from './activity-fields';
 import { BatchSummary, batchIdOf, familyOf, groupBatches } from './batches';
 import { withLiveProgress } from './live-progress';
-import { DashboardSource } from './records';
+import { ActivityRecord, DashboardSource } from './records';
 import { Throughput, buildThroughput } from './throughput';
 import { Timeline, TimelineBar, activityBars, buildTimeline } from './timeline';
 
@@ -37,6 +37,7 @@ export interface DetailOptions {
   /** URL path of the result route for a batch id, or undefined when results are not served. */
   resultUrl?: (instanceId: string) => string;
   nowMs: number;
+  nameActivities?: (activities: readonly ActivityRecord[]) => Promise<ActivityRecord[]>;
 }
 
 /** Reads one batch and everything the detail view shows; returns undefined for an unknown top-level instance. */
@@ -51,7 +52,8 @@ export async function readBatchDetail(
   if (!batch) return undefined;
 
   const family = new Set(familyOf(instanceId, instances));
-  const activities = await source.listActivities([...family]);
+  const records = await source.listActivities([...family]);
+  const activities = options.nameActivities ? await options.nameActivities(records) : records;
   const { originMs, bars } = activityBars(activities);
   const timeline = buildTimeline(bars, originMs, options.nowMs, options.maxBars);
   const batchError = typedErrorMessage(output);

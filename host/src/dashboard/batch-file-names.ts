@@ -1,6 +1,6 @@
 import { isObject } from './activity-fields';
 import { BlobReader } from './blob-reader';
-import { ActivityRecord, DashboardSource } from './records';
+import { ActivityRecord } from './records';
 
 /** Chunk file lists kept in memory at most; each is written once per run and never changes. */
 const MAX_CACHED_LISTS = 500;
@@ -15,14 +15,13 @@ interface MapInput {
 /**
  * Names the files of map activities. The batch orchestrator keeps file names out of the history: a map activity
  * gets `{ batchId, runId, chunkIndex, fileIndex }` and reads its name from the chunk's list in the work container,
- * `work/<batchId>/runs/<runId>/chunks/<chunkIndex>/files.json` = `{ start, files }`. This source reads the same
- * list and adds `blobName` to such inputs, so the timeline and failures show file names.
+ * `work/<batchId>/runs/<runId>/chunks/<chunkIndex>/files.json` = `{ start, files }`. The returned function reads
+ * the same list and adds `blobName` to such inputs, so the timeline and failures show file names.
  */
-export function withBatchFileNames(
-  source: DashboardSource,
+export function batchFileNamer(
   readBlob: BlobReader,
   workContainer = 'work',
-): DashboardSource {
+): (activities: readonly ActivityRecord[]) => Promise<ActivityRecord[]> {
   const lists = new Map<string, Promise<{ start: number; files: unknown[] } | undefined>>();
 
   const chunkFiles = (input: MapInput) => {
@@ -37,13 +36,7 @@ export function withBatchFileNames(
     return list;
   };
 
-  return {
-    listOrchestrations: () => source.listOrchestrations(),
-    async listActivities(instanceIds) {
-      const activities = await source.listActivities(instanceIds);
-      return Promise.all(activities.map((activity) => named(activity, chunkFiles)));
-    },
-  };
+  return (activities) => Promise.all(activities.map((activity) => named(activity, chunkFiles)));
 }
 
 async function named(

@@ -3,11 +3,13 @@ import { HostHttpRequest, HostHttpResponse, HttpRouteHandler } from '../contract
 import { readBatchDetail } from './batch-detail';
 import { BatchSummary, batchIdOf, familyOf, groupBatches } from './batches';
 import { withLiveProgress } from './live-progress';
-import { DashboardSource } from './records';
+import { ActivityRecord, DashboardSource } from './records';
 import { StaticAsset, loadAssets } from './static-assets';
 
 export interface DashboardOptions {
   source: DashboardSource;
+  /** Adds names to activity inputs that lack them, for the detail view; the batch list does not need them. */
+  nameActivities?: (activities: readonly ActivityRecord[]) => Promise<ActivityRecord[]>;
   /** Reads `results/<batchId>/summary.json` from the data storage account; omitted, the page shows the blob path only. */
   readResult?: (batchId: string) => Promise<Buffer | undefined>;
   /** Maximum number of timeline rows; more activities than this share rows. @default 600 */
@@ -67,6 +69,7 @@ async function serveApi(request: HostHttpRequest, options: DashboardOptions): Pr
     const detail = await readBatchDetail(options.source, segments[0], {
       maxBars: options.maxBars ?? 600,
       maxFailures: options.maxFailures ?? 200,
+      nameActivities: options.nameActivities,
       resultUrl: options.readResult
         ? (instanceId) => `${API_PREFIX}/${encodeURIComponent(instanceId)}/result`
         : undefined,

@@ -4,7 +4,7 @@ import type { AppSettings } from '../config/local-settings';
 import type { HttpRouteHandler } from '../contracts';
 import { readDurableSettings } from '../durable/settings';
 import { BlobReader, createBlobReader } from './blob-reader';
-import { withBatchFileNames } from './batch-file-names';
+import { batchFileNamer } from './batch-file-names';
 import { createDashboardHandler } from './dashboard-handler';
 import { TaskHubSource } from './task-hub-source';
 
@@ -27,10 +27,10 @@ export interface HostDashboardOptions {
 export function createHostDashboard(options: HostDashboardOptions): HttpRouteHandler {
   const { hubName } = readDurableSettings(options.durableTask);
   const readBlob = dataBlobReader(options);
-  const taskHub = new TaskHubSource(path.join(options.dataDir, `${hubName}.sqlite`));
 
   return createDashboardHandler({
-    source: readBlob ? withBatchFileNames(taskHub, readBlob) : taskHub,
+    source: new TaskHubSource(path.join(options.dataDir, `${hubName}.sqlite`)),
+    nameActivities: readBlob ? batchFileNamer(readBlob) : undefined,
     readResult: readBlob ? (batchId) => readBlob('results', `${batchId}/summary.json`) : undefined,
     logger: options.logger,
   });

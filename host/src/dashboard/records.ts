@@ -1,6 +1,7 @@
 /**
  * What the dashboard reads from the durable engine: orchestration instances and the activity work items they
- * scheduled. Times are ISO 8601 strings in UTC; `null` means the event has not happened yet.
+ * scheduled. Instance times are ISO 8601 strings in UTC. Activity times are epoch milliseconds, because a batch
+ * can have tens of thousands of activities to sort and bucket. `null` means the event has not happened yet.
  */
 
 export interface OrchestrationRecord {
@@ -30,9 +31,9 @@ export interface ActivityRecord {
   /** Parsed activity input. */
   input: unknown;
   status: ActivityStatus;
-  scheduledTime: string;
-  startedTime: string | null;
-  completedTime: string | null;
+  scheduledAt: number;
+  startedAt: number | null;
+  completedAt: number | null;
   /** Parsed activity result when completed. */
   result: unknown;
   /** Failure reason when the activity threw. */

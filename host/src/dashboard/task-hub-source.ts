@@ -128,9 +128,9 @@ function toActivity(row: ActivityRow, result: string | null | undefined): Activi
     name: row.name,
     input: parseJson(row.input),
     status: ACTIVITY_STATUSES[row.status] ?? 'scheduled',
-    scheduledTime: new Date(row.scheduled_at).toISOString(),
-    startedTime: row.started_at === null ? null : new Date(row.started_at).toISOString(),
-    completedTime: row.completed_at === null ? null : new Date(row.completed_at).toISOString(),
+    scheduledAt: row.scheduled_at,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
     result: parseJson(result ?? null),
     failure: abandoned ? 'abandoned: its orchestration was terminated or replaced' : row.failure_reason,
   };

@@ -35,7 +35,7 @@ export function buildThroughput(activities: readonly ActivityRecord[], originMs:
 
   let rows = 0;
   for (const activity of completed) {
-    const offset = Date.parse(activity.completedTime ?? activity.scheduledTime) - originMs;
+    const offset = (activity.completedAt ?? activity.scheduledAt) - originMs;
     const bucket = buckets[Math.min(buckets.length - 1, Math.max(0, Math.floor(offset / bucketMs)))];
     const activityRowCount = activityRows(activity.result);
     bucket.filesPerSecond += 1000 / bucketMs;

@@ -33,13 +33,13 @@ export interface Timeline {
 
 /** Turns activity attempts into single bars sorted by scheduled time; the origin is the earliest schedule. */
 export function activityBars(activities: readonly ActivityRecord[]): { originMs: number | null; bars: TimelineBar[] } {
+  // Attempts not started yet sort after the started ones scheduled at the same time.
   const sorted = [...activities].sort(
-    (a, b) =>
-      Date.parse(a.scheduledTime) - Date.parse(b.scheduledTime) || compareNullable(a.startedTime, b.startedTime),
+    (a, b) => a.scheduledAt - b.scheduledAt || (a.startedAt ?? Infinity) - (b.startedAt ?? Infinity),
   );
   if (sorted.length === 0) return { originMs: null, bars: [] };
 
-  const originMs = Date.parse(sorted[0].scheduledTime);
+  const originMs = sorted[0].scheduledAt;
   return { originMs, bars: sorted.map((activity) => singleBar(activity, originMs)) };
 }
 
@@ -78,9 +78,9 @@ function singleBar(activity: ActivityRecord, originMs: number): TimelineBar {
     label: activityLabel(activity.input) || activity.name,
     functionName: activity.name,
     status: failed ? 'failed' : activity.status,
-    scheduled: Date.parse(activity.scheduledTime) - originMs,
-    started: activity.startedTime ? Date.parse(activity.startedTime) - originMs : null,
-    completed: activity.completedTime ? Date.parse(activity.completedTime) - originMs : null,
+    scheduled: activity.scheduledAt - originMs,
+    started: activity.startedAt === null ? null : activity.startedAt - originMs,
+    completed: activity.completedAt === null ? null : activity.completedAt - originMs,
     count: 1,
     failed: failed ? 1 : 0,
     failure: failed ? (failure ?? 'failed without a reason') : null,
@@ -137,12 +137,4 @@ function maxConcurrency(bars: readonly TimelineBar[], nowOffset: number): number
 function mergedStatus(unfinished: boolean, failed: number): ActivityStatus {
   if (unfinished) return 'running';
   return failed > 0 ? 'failed' : 'completed';
-}
-
-/** Orders known times first, earliest first. */
-function compareNullable(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return Date.parse(a) - Date.parse(b);
 }
