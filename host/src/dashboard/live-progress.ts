@@ -25,7 +25,7 @@ export function withLiveProgress(batch: BatchSummary, activities: readonly Activ
 }
 
 /**
- * In the `mapping` phase the custom status holds the counts from before the fan-out (a redrive starts with the
+ * In the `mapping` phase the custom status contains the counts from before the fan-out (a redrive starts with the
  * files its base run already mapped), so this run's activities add to them. In other phases the larger count wins.
  */
 function withCounts<T extends InstanceSummary>(instance: T, mapped: readonly ActivityRecord[]): T {

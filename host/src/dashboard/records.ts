@@ -1,5 +1,5 @@
 /**
- * What the dashboard reads from the durable engine: orchestration instances and the activity work items they
+ * Records the dashboard reads from the durable engine: orchestration instances and the activity work items they
  * scheduled. Instance times are ISO 8601 strings in UTC. Activity times are epoch milliseconds, because a batch
  * can have tens of thousands of activities to sort and bucket. `null` means the event has not happened yet.
  */
