@@ -52,6 +52,15 @@ describe('instance lifecycle on the local host', () => {
     expect((await t.request('POST', `${WEBHOOK}/instances/${id}/terminate?reason=again`)).status).toBe(410);
   });
 
+  it('reports a terminated sub-orchestration to its parent', async () => {
+    const id = `parent-of-waiter-${Date.now()}`;
+    await t.start('parentOfWaiter', undefined, id);
+    await t.waitForStatus(`${id}-child`, ['Running']);
+    await t.request('POST', `${WEBHOOK}/instances/${id}-child/terminate?reason=child%20stopped`);
+    const status = await t.waitForStatus(id, ['Completed', 'Failed']);
+    expect(status.output).toContain('child ended: child stopped');
+  });
+
   it('abandons pending activities when terminated', async () => {
     const id = await t.start('fanOut', { count: 3000 });
     await t.waitForStatus(id, ['Running']);
