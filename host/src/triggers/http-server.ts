@@ -28,12 +28,16 @@ export class PortInUseError extends Error {
 
 export const DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
+/** Time a request that arrives while the host starts waits for it, in milliseconds. */
+const STARTUP_WAIT_MS = 30000;
+
 /** Time in-flight requests get to finish when the server closes, in milliseconds. */
 const CLOSE_GRACE_MS = 2000;
 
 /**
  * The host's HTTP server. Each request goes to the registered handlers in order; the first response wins and
- * a request no handler takes gets a 404 JSON error. Until `ready()` is called every request gets 503.
+ * a request no handler takes gets a 404 JSON error. Requests that arrive before `ready()` wait for it, up to
+ * `STARTUP_WAIT_MS`, and then get 503.
  */
 export class HostHttpServer {
   readonly #server: http.Server;
@@ -41,6 +45,8 @@ export class HostHttpServer {
   readonly #options: HttpServerOptions;
   #publicUrl?: URL;
   #ready = false;
+  #markReady!: () => void;
+  readonly #whenReady = new Promise<void>((resolve) => (this.#markReady = resolve));
 
   constructor(options: HttpServerOptions) {
     this.#options = options;
@@ -54,6 +60,7 @@ export class HostHttpServer {
 
   ready(): void {
     this.#ready = true;
+    this.#markReady();
   }
 
   get port(): number {
@@ -86,6 +93,8 @@ export class HostHttpServer {
   }
 
   async close(): Promise<void> {
+    // Requests still waiting for the start get 503 at once rather than at the end of their wait.
+    this.#markReady();
     if (!this.#server.listening) return;
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
@@ -102,6 +111,7 @@ export class HostHttpServer {
         send(res, jsonError(413, `The request body exceeds the maximum of ${limit} bytes: send a smaller body`));
         return;
       }
+      if (!this.#ready) await this.#waitForStart();
       if (!this.#ready) {
         send(res, jsonError(503, 'The host is starting: retry in a moment'));
         return;
@@ -112,6 +122,13 @@ export class HostHttpServer {
       if (!res.headersSent) send(res, jsonError(500, 'The host failed to handle the request: see the host log'));
       else res.destroy();
     }
+  }
+
+  async #waitForStart(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, STARTUP_WAIT_MS)));
+    await Promise.race([this.#whenReady, timeout]);
+    clearTimeout(timer);
   }
 
   async #dispatch(request: HostHttpRequest): Promise<HostHttpResponse> {

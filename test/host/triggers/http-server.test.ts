@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import type { HostHttpRequest } from '../../../host/src/contracts';
 import { RunningHost, startHost } from '../../../host/src/host';
 import { isLoopback } from '../../../host/src/triggers/http-server';
-import { captureLogs, LogRecord, tempDir, writeApp } from '../worker/host-fixtures';
+import { captureLogs, LogRecord, tempDir, waitFor, writeApp } from '../worker/host-fixtures';
 
 const URL_APP = {
   'package.json': JSON.stringify({ main: 'index.js' }),
@@ -89,6 +90,31 @@ describe('HTTP server options', () => {
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({ error: 'The host failed to handle the request: see the host log' });
     expect(records.some((record) => record.msg === 'HTTP request failed')).toBe(true);
+  });
+
+  it('holds requests that arrive while the app starts', async () => {
+    const appDir = writeApp({
+      'package.json': JSON.stringify({ main: 'index.js' }),
+      'index.js': `const { app } = require('@azure/functions');
+app.hook.appStart(() => new Promise((resolve) => setTimeout(resolve, 1500)));
+app.http('ping', { handler: () => ({ body: 'pong' }) });`,
+    });
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+
+    const starting = startHost({ appDir, port, dataDir, logger: captureLogs().logger });
+    const early = await waitFor(async () => {
+      try {
+        return await fetch(`http://127.0.0.1:${port}/api/ping`);
+      } catch {
+        return undefined;
+      }
+    });
+    hosts.push(await starting);
+    expect(early.status).toBe(200);
+    expect(await early.text()).toBe('pong');
   });
 
   it('does not serve a function disabled by app setting', async () => {
