@@ -10,7 +10,8 @@ export interface CachedHistory {
 
 /**
  * Keeps recently used histories in memory so an episode neither reloads nor re-serializes the events it
- * already sent. Entries are dropped when the execution changes or the cache is full (least recently used).
+ * already sent. Entries are dropped when the execution changes, and the least recently used ones when the
+ * cache holds more than `maxEntries` histories or `maxEvents` events in total.
  */
 export class HistoryCache {
   private readonly entries = new Map<string, CachedHistory>();
@@ -18,6 +19,7 @@ export class HistoryCache {
   constructor(
     private readonly store: TaskHubStore,
     private readonly maxEntries = 200,
+    private readonly maxEvents = 500000,
   ) {}
 
   get(instanceId: string, executionId: string, historyLength: number): CachedHistory {
@@ -49,8 +51,13 @@ export class HistoryCache {
   }
 
   private evict(): void {
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
+    let events = 0;
+    for (const entry of this.entries.values()) {
+      events += entry.events.length;
+    }
+    while (this.entries.size > 1 && (this.entries.size > this.maxEntries || events > this.maxEvents)) {
+      const [oldest, entry] = this.entries.entries().next().value as [string, CachedHistory];
+      events -= entry.events.length;
       this.entries.delete(oldest);
     }
   }
