@@ -94,7 +94,9 @@ describe('dashboard', () => {
 
   it('follows a batch of 12 files to 100%', async () => {
     const pageErrors: string[] = [];
+    const requests: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('request', (request) => requests.push(request.url()));
     await page.goto(`${host.url}/`);
     await page.waitForSelector('#no-batches:not([hidden])');
 
@@ -112,6 +114,7 @@ describe('dashboard', () => {
     await page.waitForSelector(`${row}[data-status="Completed"]`, { timeout: 90000 });
     expect(await page.textContent(`${row} .progress-text`)).toBe('100%');
     expect(pageErrors).toEqual([]);
+    expect(requests.filter((url) => !url.startsWith(`${host.url}/`))).toEqual([]);
   }, 200000);
 
   it('serves the batch as JSON', async () => {
