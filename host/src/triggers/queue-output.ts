@@ -5,7 +5,7 @@ import { resolveString } from '../config/setting-references';
 import type { BindingInfo, RegisteredFunction, RpcTypedData } from '../contracts';
 import type { OutputBindingWriter } from '../worker/function-invoker';
 import { encodeMessageText } from './queue-message';
-import { resolveConnectionString } from './storage-connection';
+import { resolveConnectionString, STORAGE_CLIENT_OPTIONS } from './storage-connection';
 
 /**
  * Writes `output.storageQueue` values as the Functions host does. An array sends one message per item and any
@@ -17,7 +17,9 @@ export function createQueueOutputWriter(settings: AppSettings, options: QueueOpt
     const usedBy = 'The queue output';
     const queueName = resolveString(String(binding.queueName ?? ''), settings, `${usedBy} queueName`).toLowerCase();
     const connectionString = resolveConnectionString(binding.connection, settings, usedBy);
-    const queue = QueueServiceClient.fromConnectionString(connectionString).getQueueClient(queueName);
+    const queue = QueueServiceClient.fromConnectionString(connectionString, STORAGE_CLIENT_OPTIONS).getQueueClient(
+      queueName,
+    );
 
     const key = `${connectionString}\n${queueName}`;
     if (!created.has(key)) {

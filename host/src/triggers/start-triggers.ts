@@ -11,7 +11,7 @@ import { BlobEventStore } from './blob-event-store';
 import { BlobEventRule, DEFAULT_BLOB_EVENTS_CONNECTION, validateBlobEventRule } from './blob-event-rule';
 import { isHttpTrigger } from './http-functions';
 import { QueueTriggerListener } from './queue-listener';
-import { resolveConnectionString } from './storage-connection';
+import { resolveConnectionString, STORAGE_CLIENT_OPTIONS } from './storage-connection';
 import { TimerTriggerListener } from './timer-listener';
 import { parseTimerSchedule } from './timer-schedule';
 import { TimerStore } from './timer-store';
@@ -119,7 +119,7 @@ function queueListenerFor(fn: RegisteredFunction, context: TriggerContext): Queu
     );
   }
   const connectionString = resolveConnectionString(fn.trigger.connection, context.settings, usedBy);
-  const service = QueueServiceClient.fromConnectionString(connectionString);
+  const service = QueueServiceClient.fromConnectionString(connectionString, STORAGE_CLIENT_OPTIONS);
   return new QueueTriggerListener({
     fn,
     queue: service.getQueueClient(queueName),
@@ -139,8 +139,10 @@ function blobWatcherFor(rule: BlobEventRule, context: TriggerContext, store: Blo
   );
   return new BlobEventWatcher({
     rule,
-    container: BlobServiceClient.fromConnectionString(connectionString).getContainerClient(rule.container),
-    queue: QueueServiceClient.fromConnectionString(connectionString).getQueueClient(rule.queue),
+    container: BlobServiceClient.fromConnectionString(connectionString, STORAGE_CLIENT_OPTIONS).getContainerClient(
+      rule.container,
+    ),
+    queue: QueueServiceClient.fromConnectionString(connectionString, STORAGE_CLIENT_OPTIONS).getQueueClient(rule.queue),
     store,
     messageEncoding: context.hostJson.queues.messageEncoding,
     pollMs: context.options.blobEventPollMs ?? 1000,

@@ -1,6 +1,12 @@
 import { ConfigurationError } from '../config/errors';
 import type { AppSettings } from '../config/local-settings';
 
+/**
+ * Retries of each storage call, kept short because the listeners and watchers retry on their own schedule;
+ * with the SDK default of four tries and exponential delays, a missing Azurite took about 16 s to report.
+ */
+export const STORAGE_CLIENT_OPTIONS = { retryOptions: { maxTries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 2000 } };
+
 /** The connection the Functions host uses when a binding names none. */
 export const DEFAULT_CONNECTION = 'AzureWebJobsStorage';
 
