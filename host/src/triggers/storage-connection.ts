@@ -2,8 +2,8 @@ import { ConfigurationError } from '../config/errors';
 import type { AppSettings } from '../config/local-settings';
 
 /**
- * Retries of each storage call, kept short because the listeners and watchers retry on their own schedule;
- * with the SDK default of four tries and exponential delays, a missing Azurite took about 16 s to report.
+ * Retries of each storage call, kept short because the listeners and watchers retry on their own schedule.
+ * With the SDK default of four tries and exponential delays, a missing Azurite took about 16 s to report.
  */
 export const STORAGE_CLIENT_OPTIONS = { retryOptions: { maxTries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 2000 } };
 
