@@ -6,6 +6,7 @@ import { containerClient, isNotFound, writeJson } from '../storage/blobs';
 import { INPUT_CONTAINER, WORK_CONTAINER } from '../settings';
 import { LogEvent } from '../telemetry/names';
 import { EventLogger, logEvent } from '../telemetry/log';
+import { recordMap } from '../telemetry/metrics';
 import { MapInput, MapOutput } from './contracts';
 import { runFields, workBlob } from './paths';
 import { readChunkFiles, readRunManifest } from './run-files';
@@ -23,7 +24,10 @@ const RETURNED_MESSAGE_BYTES = 256;
  * Storage failures other than a missing input blob are thrown, so the orchestrator's retry policy applies.
  */
 export async function mapBlob(input: MapInput, logger: EventLogger): Promise<MapOutput> {
+  const startedAt = performance.now();
   const { batchId, runId, fileIndex } = input;
+  const ids = runFields(batchId, runId);
+  const elapsedMs = () => Math.round(performance.now() - startedAt);
   const run = await readRunManifest(batchId, runId);
   const chunkFiles = await readChunkFiles(batchId, runId, input.chunkIndex);
   const name = chunkFiles.files[fileIndex - chunkFiles.start];
@@ -38,21 +42,22 @@ export async function mapBlob(input: MapInput, logger: EventLogger): Promise<Map
     await writeJson(WORK_CONTAINER, workBlob.mapOutcome(batchId, runId, fileIndex), outcome);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    logEvent(logger, 'warn', LogEvent.mapTransientError, {
-      ...runFields(batchId, runId),
-      blob,
-      error: truncateMessage(message),
-    });
+    const durationMs = elapsedMs();
+    logEvent(logger, 'warn', LogEvent.mapTransientError, { ...ids, blob, durationMs, error: truncateMessage(message) });
+    recordMap({ ...ids, outcome: 'error', durationMs });
     throw error;
   }
 
+  const durationMs = elapsedMs();
   if (!outcome.ok) {
     logEvent(logger, 'warn', LogEvent.mapFileFailed, {
-      ...runFields(batchId, runId),
+      ...ids,
       blob,
+      durationMs,
       kind: outcome.error.kind,
       error: outcome.error.message,
     });
+    recordMap({ ...ids, outcome: 'failed', durationMs });
     return {
       ok: false,
       fileIndex,
@@ -61,7 +66,8 @@ export async function mapBlob(input: MapInput, logger: EventLogger): Promise<Map
     };
   }
   const { bytes, rows, rejectedRows } = outcome.partial;
-  logEvent(logger, 'info', LogEvent.mapCompleted, { ...runFields(batchId, runId), blob, bytes, rows, rejectedRows });
+  logEvent(logger, 'info', LogEvent.mapCompleted, { ...ids, blob, durationMs, bytes, rows, rejectedRows });
+  recordMap({ ...ids, outcome: 'mapped', durationMs, bytes, rows, rejectedRows });
   return { ok: true, fileIndex, bytes, rows, rejectedRows };
 }
 

@@ -7,6 +7,7 @@ import { writeText } from '../storage/blobs';
 import { RESULTS_CONTAINER } from '../settings';
 import { LogEvent } from '../telemetry/names';
 import { EventLogger, logEvent } from '../telemetry/log';
+import { recordBatch } from '../telemetry/metrics';
 import { BatchError, BatchOutput, BatchStatus, RunMode, WriteResultInput } from './contracts';
 import { writeLatestRun } from './latest-run';
 import { resultBlob, resultLocation } from './paths';
@@ -61,7 +62,11 @@ export async function writeBatchResult(input: WriteResultInput, logger: EventLog
     manifestEtag: input.manifestEtag,
   });
 
-  logEvent(logger, 'info', LogEvent.resultWritten, { batchId, instanceId: input.instanceId, runId, status, failed });
+  const ids = { batchId, instanceId: input.instanceId, runId };
+  const durationMs = Date.parse(input.finishedAt) - Date.parse(input.startedAt);
+  const result = `${RESULTS_CONTAINER}/${resultBlob.summary(batchId)}`;
+  logEvent(logger, 'info', LogEvent.resultWritten, { ...ids, status, durationMs, files: input.total, failed, result });
+  recordBatch({ ...ids, status, durationMs, files: input.total, failed });
   return {
     batchId,
     instanceId: input.instanceId,

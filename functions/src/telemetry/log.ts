@@ -1,4 +1,5 @@
 import { InvocationContext } from '@azure/functions';
+import './app-telemetry';
 import { LogEventName } from './names';
 
 export type LogFields = Record<string, string | number | boolean | undefined | null>;

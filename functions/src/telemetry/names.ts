@@ -38,3 +38,60 @@ export const LogEvent = {
 } as const;
 
 export type LogEventName = (typeof LogEvent)[keyof typeof LogEvent];
+
+/**
+ * Every metric the Function App records through the OpenTelemetry API. Azure Monitor stores them in `customMetrics`
+ * with the attributes in `customDimensions`.
+ */
+export const MetricName = {
+  /** Histogram, milliseconds: one map activity, from reading its chunk list to writing its outcome. */
+  mapDuration: 'fanout.map.duration',
+  /** Counter, bytes: input bytes of the files mapped successfully. */
+  mapBytes: 'fanout.map.bytes',
+  /** Counter: rows read from the files mapped successfully. */
+  mapRows: 'fanout.map.rows',
+  /** Counter: rows rejected as malformed in the files mapped successfully. */
+  mapRejectedRows: 'fanout.map.rejected_rows',
+  /** Counter: map activities, by `outcome`. */
+  mapFiles: 'fanout.map.files',
+
+  /** Histogram, milliseconds: one batch run, from the orchestration start to the result written. */
+  batchDuration: 'fanout.batch.duration',
+  /** Counter: files of the batch runs that wrote a result. */
+  batchFiles: 'fanout.batch.files',
+  /** Counter: files that failed to map in the batch runs that wrote a result. */
+  batchFailedFiles: 'fanout.batch.failed_files',
+  /** Counter: batch runs that wrote a result, by `status`. */
+  batchRuns: 'fanout.batch.runs',
+} as const;
+
+export type MetricNameValue = (typeof MetricName)[keyof typeof MetricName];
+
+/**
+ * Keys shared by log fields and metric attributes, so one name finds a batch in `traces` and `customMetrics` alike.
+ */
+export const TelemetryKey = {
+  batchId: 'batchId',
+  instanceId: 'instanceId',
+  runId: 'runId',
+  /** Input blob of a map activity, `input/<batchId>/<file>`. */
+  blob: 'blob',
+  /** Map activity outcome: `mapped`, `failed` (bad data, reported in `failed.jsonl`) or `error` (thrown, retried). */
+  outcome: 'outcome',
+  /** Kind of a file failure, such as `missing-column` or `not-found`. */
+  kind: 'kind',
+  error: 'error',
+  /** Batch status: `completed` or `failed`. */
+  status: 'status',
+  durationMs: 'durationMs',
+  bytes: 'bytes',
+  rows: 'rows',
+  rejectedRows: 'rejectedRows',
+  /** Files of a batch run. */
+  files: 'files',
+  /** Files that failed to map. */
+  failed: 'failed',
+  chunks: 'chunks',
+  /** Result blob of a batch, `results/<batchId>/summary.json`. */
+  result: 'result',
+} as const;
