@@ -31,14 +31,14 @@ describe('host killed during a fan-out', () => {
     const started = await json(`${host.url}${WEBHOOK}/orchestrators/fanOutSlow`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ count: 200, delayMs: 60 }),
+      body: JSON.stringify({ count: 200, delayMs: 150 }),
     });
     expect(started.status).toBe(202);
     const id = started.body.id as string;
 
     const progress: number[] = [];
     for (let kill = 0; kill < 5; kill++) {
-      await pause(50 + Math.floor(Math.random() * 250));
+      await pause(100 + Math.floor(Math.random() * 300));
       host.child.kill('SIGKILL');
       await host.exited;
       host = await startHostProcess(appDir, dataDir);
