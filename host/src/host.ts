@@ -112,7 +112,7 @@ async function startParts(options: HostOptions, context: StartContext): Promise<
   const env = { ...settings, WEBSITE_HOSTNAME: new URL(server.publicUrl).host };
   const supervisor = await WorkerSupervisor.start({ appDir: context.appDir, env, logger });
   cleanup.push(() => supervisor.stop());
-  const invoker = new WorkerFunctionInvoker(supervisor);
+  const invoker = new WorkerFunctionInvoker(supervisor, { timeoutMs: hostJson.functionTimeoutMs, logger });
 
   const durable = createDurable(options, context, invoker);
   invoker.registerInputBinding('durableClient', durable.clientBinding);

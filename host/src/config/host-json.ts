@@ -27,6 +27,8 @@ export interface HostJsonSettings {
   queues: QueueOptions;
   /** `extensions.durableTask` with `%SETTING%` references resolved. */
   durableTask: Record<string, unknown>;
+  /** `functionTimeout` in milliseconds; undefined when it is absent or `-1` (no limit). */
+  functionTimeoutMs?: number;
 }
 
 /** Reads `host.json` of the app folder; a missing file yields the defaults. */
@@ -45,6 +47,7 @@ export function readHostJson(appDir: string, settings: AppSettings): HostJsonSet
 
   return {
     routePrefix: routePrefix.replace(/^\/+|\/+$/g, ''),
+    functionTimeoutMs: readFunctionTimeout(hostJson.functionTimeout),
     queues: readQueueOptions(objectAt(extensions.queues, 'extensions.queues')),
     durableTask: resolveSettingReferences(
       objectAt(extensions.durableTask, 'extensions.durableTask'),
@@ -71,6 +74,13 @@ function readQueueOptions(queues: Record<string, unknown>): QueueOptions {
     maxDequeueCount: integerAt(queues.maxDequeueCount, 'maxDequeueCount', 5, 1, 1000),
     messageEncoding: encoding,
   };
+}
+
+function readFunctionTimeout(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '-1' || value === -1) return undefined;
+  const ms = parseDuration(value, 'functionTimeout');
+  if (ms <= 0) throw new ConfigurationError('host.json functionTimeout must be positive, or "-1" for no limit');
+  return ms;
 }
 
 function objectAt(value: unknown, name: string): Record<string, unknown> {

@@ -103,6 +103,11 @@ export class AppWorker {
     this.#exitListeners.push(listener);
   }
 
+  /** Ends the thread as a crash would, so a supervisor restarts it; used to stop a function that timed out. */
+  async kill(): Promise<void> {
+    if (!this.#exited) await this.#worker.terminate();
+  }
+
   async stop(): Promise<void> {
     this.#stopping = true;
     if (!this.#exited) await this.#worker.terminate();

@@ -8,6 +8,7 @@ import type {
   RegisteredFunction,
   RpcTypedData,
 } from '../contracts';
+import type { Logger } from 'pino';
 import type { AppWorker } from './app-worker';
 import { FunctionNotFoundError } from './invocation';
 import type { InvokeParams } from './protocol';
@@ -36,10 +37,18 @@ export class WorkerFunctionInvoker implements FunctionInvoker {
   readonly #source: WorkerSource;
   readonly #providers = new Map<string, InputBindingProvider>();
   readonly #writers = new Map<string, OutputBindingWriter>();
+  readonly #timeoutMs?: number;
+  readonly #logger?: Logger;
 
-  /** Looks the worker up on every call, so invocations follow a restarted worker thread. */
-  constructor(source: WorkerSource) {
+  /**
+   * Looks the worker up on every call, so invocations follow a restarted worker thread. With `timeoutMs`, an
+   * invocation that runs longer fails and its worker thread is ended, as the Functions host restarts the
+   * language worker, because a running JavaScript function cannot be stopped otherwise.
+   */
+  constructor(source: WorkerSource, options: { timeoutMs?: number; logger?: Logger } = {}) {
     this.#source = source;
+    this.#timeoutMs = options.timeoutMs;
+    this.#logger = options.logger;
   }
 
   get functions(): ReadonlyMap<string, RegisteredFunction> {
@@ -68,9 +77,30 @@ export class WorkerFunctionInvoker implements FunctionInvoker {
       retryContext: request.retryContext,
     };
     const worker = await this.#source.ready();
-    const result = await worker.invoke(params);
+    const result = await this.#invokeWithTimeout(worker, params);
     if (!result.error) await this.#writeOutputs(fn, result);
     return result;
+  }
+
+  #invokeWithTimeout(worker: AppWorker, params: InvokeParams): Promise<InvocationResult> {
+    const invocation = worker.invoke(params);
+    const timeoutMs = this.#timeoutMs;
+    if (timeoutMs === undefined) return invocation;
+
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<InvocationResult>((resolve) => {
+      timer = setTimeout(() => {
+        const message = `Timeout value of ${timeoutMs} ms exceeded by function "${params.functionName}" (id ${params.invocationId})`;
+        this.#logger?.error(
+          { functionName: params.functionName, invocationId: params.invocationId, timeoutMs },
+          'function timed out; restarting the app worker',
+        );
+        invocation.catch(() => undefined);
+        void worker.kill();
+        resolve({ invocationId: params.invocationId, outputData: {}, error: { message } });
+      }, timeoutMs);
+    });
+    return Promise.race([invocation, timeout]).finally(() => clearTimeout(timer));
   }
 
   async #writeOutputs(fn: RegisteredFunction, result: InvocationResult): Promise<void> {

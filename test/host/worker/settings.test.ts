@@ -78,6 +78,13 @@ describe('app settings and host.json', () => {
     expect(hostJson.durableTask).toEqual({ hubName: 'MyHub', storageProvider: { connectionStringName: 'Storage' } });
   });
 
+  it('reads functionTimeout, with -1 meaning no limit', () => {
+    write('host.json', { functionTimeout: '00:10:00' });
+    expect(readHostJson(appDir, {}).functionTimeoutMs).toBe(600000);
+    write('host.json', { functionTimeout: '-1' });
+    expect(readHostJson(appDir, {}).functionTimeoutMs).toBeUndefined();
+  });
+
   it('names a setting reference that is not set', () => {
     write('host.json', { extensions: { durableTask: { hubName: '%MISSING_HUB%' } } });
     expect(() => readHostJson(appDir, {})).toThrow(

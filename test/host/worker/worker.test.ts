@@ -233,6 +233,26 @@ app.http('crash', { handler: () => process.exit(3) });`,
     );
   });
 
+  it('fails a function past functionTimeout and restarts the worker', async () => {
+    const records: LogRecord[] = [];
+    const appDir = writeApp({
+      'package.json': JSON.stringify({ main: 'index.js' }),
+      'host.json': JSON.stringify({ version: '2.0', functionTimeout: '00:00:01' }),
+      'index.js': `${CORE_REQUIRE}app.http('spin', { handler: () => { for (;;) {} } });
+app.http('ping', { handler: () => ({ body: 'pong' }) });`,
+    });
+    const host = await start(appDir, records);
+
+    const result = await host.invoker.invoke('spin', {
+      trigger: { http: { method: 'GET', url: `${host.url}/api/spin` } },
+    });
+    expect(result.error?.message).toBe(
+      `Timeout value of 1000 ms exceeded by function "spin" (id ${result.invocationId})`,
+    );
+    expect(await (await fetch(`${host.url}/api/ping`)).text()).toBe('pong');
+    expect(records.some((record) => record.msg === 'function timed out; restarting the app worker')).toBe(true);
+  });
+
   it('reports an entry file that throws while loading', async () => {
     const appDir = writeApp({
       'package.json': JSON.stringify({ main: 'index.js' }),
