@@ -82,8 +82,9 @@ export function buildWorkbookDocument(
     content: {
       json:
         '## Fan-out/fan-in pipeline\n' +
-        'Durable Functions orchestrations per batch, their activities and failures. ' +
-        'Counts come from sampled telemetry and are estimates.',
+        "Each batch's result, files and timings from the app's logs and metrics, next to the Durable Functions " +
+        'orchestrations, their activities and failures. Counts over traces and requests come from sampled ' +
+        'telemetry and are estimates; metrics are not sampled.',
     },
   };
 

@@ -1,6 +1,17 @@
+import {
+  BATCH_FAN_OUT,
+  BATCH_LATENCY,
+  BATCH_OUTCOMES,
+  BATCH_RESULTS,
+  FAILED_FILES,
+  FILES_PER_MINUTE,
+  MAP_DURATION,
+  MAP_VOLUME,
+} from './app-queries';
+
 /**
  * KQL of the pipeline workbook, kept apart from the workbook layout so that the queries can follow the telemetry
- * names of the app. The queries use the classic Application Insights schema (`traces`, `requests`), which is the
+ * names of the app. The queries over the app's own logs and metrics are in `app-queries.ts`. The queries use the classic Application Insights schema (`traces`, `requests`), which is the
  * schema that a workbook scoped to the Application Insights resource queries. `{TimeRange}` is the workbook's time
  * range parameter.
  *
@@ -124,13 +135,24 @@ export const ORCHESTRATION_LATENCY: WorkbookQuery = {
 | summarize orchestrations = count(), p50 = percentile(seconds, 50), p95 = percentile(seconds, 95) by outcome`,
 };
 
-/** Query steps in the order the workbook shows them. */
+/**
+ * Query steps in the order the workbook shows them, two per row: where each batch is, outcomes, latency, fan-out,
+ * throughput and durations, then failures.
+ */
 export const PIPELINE_QUERIES: readonly WorkbookQuery[] = [
+  BATCH_RESULTS,
+  MAP_VOLUME,
+  BATCH_OUTCOMES,
   ORCHESTRATION_OUTCOMES,
+  BATCH_LATENCY,
   ORCHESTRATION_LATENCY,
+  BATCH_FAN_OUT,
   FAN_OUT_WIDTH,
+  FILES_PER_MINUTE,
   ACTIVITY_THROUGHPUT,
+  MAP_DURATION,
   ACTIVITY_DURATIONS,
+  FAILED_FILES,
   FAILED_ORCHESTRATIONS,
   FAILED_EXECUTIONS,
 ];

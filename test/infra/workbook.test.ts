@@ -55,6 +55,12 @@ describe('pipeline workbook', () => {
     expect(queries).toMatch(/^requests$/m);
   });
 
+  it("includes the app's log and metric queries", () => {
+    const queries = document.items.map((item) => item.content.query ?? '').join('\n');
+    expect(queries).toMatch(/^customMetrics$/m);
+    expect(queries).toContain('| where message startswith "activity.map-completed "');
+  });
+
   it('is attached to the Application Insights resource', () => {
     const appInsights = onlyResource(json, 'azurerm_application_insights');
     const [fallback] = document.fallbackResourceIds;
