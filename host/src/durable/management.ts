@@ -35,7 +35,8 @@ export class InstanceManager {
   }
 
   /** Starts an orchestration; the input is JSON text or null. Returns the instance id. */
-  start(functionName: string, instanceId: string | undefined, input: string | null, version = ''): string {
+  start(functionName: string, instanceId: string | undefined, input: string | null, requestedVersion = ''): string {
+    const version = requestedVersion || this.ctx.settings.defaultVersion;
     const name = this.ctx.catalog.resolve('orchestration', functionName);
     if (!name) {
       throw new BadRequestError(this.ctx.catalog.unknownMessage('orchestration', functionName));

@@ -8,6 +8,10 @@ export interface DurableSettings {
   maxConcurrentActivityFunctions: number;
   maxConcurrentOrchestratorFunctions: number;
   maxConcurrentEntityFunctions: number;
+  /** Longest batch of operations one entity invocation receives. @default 50 */
+  maxEntityOperationBatchSize: number;
+  /** `ExecutionStarted.Version` of orchestrations started without a version. @default '' */
+  defaultVersion: string;
   /** Milliseconds; sent to the SDK as `maximumShortTimerDuration`. @default 6 days (Azure Storage) */
   maximumShortTimerDurationMs: number;
   /** Milliseconds; sent to the SDK as `longRunningTimerIntervalDuration`. @default 3 days (Azure Storage) */
@@ -75,6 +79,8 @@ export function readDurableSettings(settings: Record<string, unknown>): DurableS
     maxConcurrentActivityFunctions: positiveInteger(settings, 'maxConcurrentActivityFunctions', 10 * cores),
     maxConcurrentOrchestratorFunctions: positiveInteger(settings, 'maxConcurrentOrchestratorFunctions', 10 * cores),
     maxConcurrentEntityFunctions: positiveInteger(settings, 'maxConcurrentEntityFunctions', 10 * cores),
+    maxEntityOperationBatchSize: positiveInteger(settings, 'maxEntityOperationBatchSize', 50),
+    defaultVersion: typeof settings.defaultVersion === 'string' ? settings.defaultVersion : '',
     maximumShortTimerDurationMs,
     longRunningTimerIntervalMs,
     defaultAsyncRequestSleepTimeMs: positiveInteger(http, 'defaultAsyncRequestSleepTimeMilliseconds', 30000),

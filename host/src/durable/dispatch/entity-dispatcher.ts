@@ -29,8 +29,6 @@ interface EntityBatchResult {
   entityState?: string;
 }
 
-const maxBatchSize = 50;
-
 /**
  * Runs queued entity operations one batch per entity at a time, in arrival order, and sends the result of
  * each call back to the orchestration as an EventRaised named after the request id.
@@ -76,7 +74,7 @@ export class EntityDispatcher {
   }
 
   private async runBatch(entityId: string): Promise<void> {
-    const messages = entityMessages(this.ctx.store.db, entityId, maxBatchSize);
+    const messages = entityMessages(this.ctx.store.db, entityId, this.ctx.settings.maxEntityOperationBatchSize);
     const requests = messages.map((m) => JSON.parse(m.event) as EntityRequest);
     const { name, key } = parseEntitySchedulerId(entityId);
     const functionName = this.ctx.catalog.resolve('entity', name);
