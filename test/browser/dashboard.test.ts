@@ -150,6 +150,17 @@ describe('dashboard', () => {
     expect(bars.filter((bar) => bar.status === 'failed').map((bar) => bar.title.split('\n')[0])).toEqual([BAD_FILE]);
   });
 
+  it('lists the batch once, with its sub-orchestrations', async () => {
+    const list = (await (await fetch(`${host.url}/dashboard/api/batches`)).json()) as {
+      batchCount: number;
+      batches: { instanceId: string; children: unknown[] }[];
+    };
+
+    expect(list.batchCount).toBe(1);
+    expect(list.batches.map((batch) => batch.instanceId)).toEqual([INSTANCE_ID]);
+    expect(list.batches[0].children).toHaveLength(3);
+  });
+
   it('groups the chunk sub-orchestrations under their batch', async () => {
     const children = await page.$$eval('#batches tr.child', (rows) =>
       rows.map((row) => row.getAttribute('data-instance-id')),

@@ -16,6 +16,8 @@ export interface DashboardOptions {
   maxBars?: number;
   /** Maximum number of failures listed per batch. @default 200 */
   maxFailures?: number;
+  /** Maximum number of batches listed, newest first. @default 100 */
+  maxBatches?: number;
   logger?: Logger;
 }
 
@@ -63,7 +65,8 @@ async function serveApi(request: HostHttpRequest, options: DashboardOptions): Pr
   if (segments === undefined) return json(400, { error: `invalid percent-encoding in ${request.url.pathname}` });
 
   if (segments.length === 0) {
-    return json(200, { generatedAt: new Date().toISOString(), batches: await listBatches(options.source) });
+    const { batchCount, batches } = await listBatches(options.source, options.maxBatches ?? 100);
+    return json(200, { generatedAt: new Date().toISOString(), batchCount, batches });
   }
   if (segments.length === 1) {
     const detail = await readBatchDetail(options.source, segments[0], {
@@ -85,14 +88,18 @@ async function serveApi(request: HostHttpRequest, options: DashboardOptions): Pr
  * NOTE: this runs on the host's event loop, beside the durable engine, and reads every activity of each running
  * batch. With 20,000 activities a poll took a few hundred milliseconds on a loaded 2-core machine.
  */
-async function listBatches(source: DashboardSource): Promise<BatchSummary[]> {
+async function listBatches(
+  source: DashboardSource,
+  maxBatches: number,
+): Promise<{ batchCount: number; batches: BatchSummary[] }> {
   const instances = await source.listOrchestrations();
+  const all = groupBatches(instances);
   const batches: BatchSummary[] = [];
-  for (const batch of groupBatches(instances)) {
+  for (const batch of all.slice(0, maxBatches)) {
     const activities = batch.finished ? [] : await source.listActivities(familyOf(batch.instanceId, instances));
     batches.push(withLiveProgress(batch, activities));
   }
-  return batches;
+  return { batchCount: all.length, batches };
 }
 
 async function serveResult(instanceId: string, options: DashboardOptions): Promise<HostHttpResponse> {

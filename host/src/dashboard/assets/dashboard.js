@@ -42,7 +42,7 @@ async function refresh() {
 /** Renders the latest data; returns whether a batch is still running. */
 async function update() {
   const list = await getJson(API);
-  renderBatches(list.batches);
+  renderBatches(list.batches, list.batchCount);
   // A batch named in the URL that has not started yet keeps its place: the newest batch shows until it does.
   const selected = list.batches.find((batch) => batch.instanceId === selectedId) ?? list.batches[0];
   if (selected && needsDetail(selected)) {
@@ -68,7 +68,7 @@ async function getJson(url) {
   return response.json();
 }
 
-function renderBatches(batches) {
+function renderBatches(batches, batchCount) {
   const rows = [];
   for (const batch of batches) {
     rows.push(batchRow(batch, batch.batchId, ['batch']));
@@ -76,6 +76,9 @@ function renderBatches(batches) {
   }
   document.querySelector('#batches tbody').replaceChildren(...rows);
   document.getElementById('no-batches').hidden = batches.length > 0;
+  const more = document.getElementById('more-batches');
+  more.hidden = batchCount <= batches.length;
+  more.textContent = `Showing the newest ${batches.length} of ${batchCount} batches.`;
 }
 
 function batchRow(instance, title, classes) {
