@@ -103,7 +103,7 @@ describe('activity fields', () => {
 });
 
 describe('batches', () => {
-  it('groups sub-orchestrations at any depth under the top-level instance', () => {
+  it('groups nested sub-orchestrations under their batch', () => {
     const batches = groupBatches([
       instance('batch-old', { createdTime: at(-1000) }),
       instance('batch-a'),
@@ -116,13 +116,13 @@ describe('batches', () => {
     expect(batches[0].batchId).toBe('a');
   });
 
-  it('reads batch ids only from valid batch instance ids', () => {
+  it('reads batch ids from valid instance ids', () => {
     expect(batchIdOf('batch-sales-2024')).toBe('sales-2024');
     expect(batchIdOf('batch-Sales')).toBeNull();
     expect(batchIdOf('other')).toBeNull();
   });
 
-  it('counts live progress once per file and below 100% while running', () => {
+  it('counts live progress once per file', () => {
     const [batch] = groupBatches([instance('batch-a', { customStatus: { phase: 'mapping', total: 3, done: 0 } })]);
     const retried = { input: { fileIndex: 0 } };
     const activities = [

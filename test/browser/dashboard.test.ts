@@ -72,7 +72,7 @@ describe('dashboard', () => {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('serves the page with a strict content security policy', async () => {
+  it('sends a strict content security policy', async () => {
     const response = await fetch(`${host.url}/`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -168,7 +168,7 @@ describe('dashboard', () => {
     expect(children).toEqual([`${INSTANCE_ID}:chunk-0`, `${INSTANCE_ID}:chunk-1`, `${INSTANCE_ID}:chunk-2`]);
   });
 
-  it('lists the failed file with its reason, as text', async () => {
+  it('shows the failed file name as text', async () => {
     const failures = await page.$$eval('#failures tbody tr', (rows) =>
       rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent)),
     );
