@@ -143,15 +143,35 @@ describe('batch control on the local host', () => {
   });
 
   it('terminate and purge reach the chunks', async () => {
-    const files = Array.from({ length: 120 }, (_, index) => csvFile(`t${index}.csv`, makeRows(index, 1000)));
+    const files = Array.from({ length: 30 }, (_, index) => csvFile(`t${index}.csv`, makeRows(index, 20)));
     await uploadBatch(host.blobs, 'stop-e2e', files, { ...SALES_MANIFEST, chunkSize: 3 });
-    // The parent counts no file until every chunk finished, so done > 0 while mapping comes from the chunks.
+    await waitForBatch(host, 'stop-e2e');
+
+    // Leasing the map outcome blob of the first file of chunks 0 to 7 makes those map activities fail and retry
+    // (HTTP 412), so the eight chunks stay running while chunks 8 and 9 complete.
+    const leases = [];
+    for (let chunk = 0; chunk < 8; chunk += 1) {
+      const blob = host.blobs
+        .getContainerClient('work')
+        .getBlockBlobClient(`stop-e2e/runs/stop-run/map/${chunk * 3}.json`);
+      await blob.upload('{}', 2);
+      const lease = blob.getBlobLeaseClient();
+      await lease.acquireLease(-1);
+      leases.push(lease);
+    }
+    const input = { batchId: 'stop-e2e', runId: 'stop-run', mode: 'full' };
+    const orchestrators = '/runtime/webhooks/durabletask/orchestrators';
+    expect(
+      (await request(host, 'POST', `${orchestrators}/batchOrchestrator/batch-stop-e2e`, JSON.stringify(input))).status,
+    ).toBe(202);
+
+    // The parent counts no file until every chunk finished, so done > 0 while mapping comes from chunks 8 and 9.
     const mapping = await waitUntil(async () => {
       const view = await request(host, 'GET', '/api/batches/stop-e2e');
       const progress = view.body.progress as { phase?: string; done?: number } | null;
-      return progress?.phase === 'mapping' && (progress.done ?? 0) > 0 ? view : undefined;
+      return progress?.phase === 'mapping' && progress.done === 6 ? view : undefined;
     });
-    expect(mapping.body.progress).toMatchObject({ total: 120, chunks: 40 });
+    expect(mapping.body.progress).toMatchObject({ total: 30, chunks: 10, done: 6, failed: 0 });
 
     const [conflict, purgeWhileRunning] = await Promise.all([
       request(host, 'POST', '/api/batches/stop-e2e'),
@@ -161,32 +181,27 @@ describe('batch control on the local host', () => {
     expect(String(conflict.body.error)).toContain('terminate it with POST /api/batches/{batchId}/terminate');
     expect(purgeWhileRunning.status).toBe(409);
 
-    const terminated = await request(
-      host,
-      'POST',
-      '/api/batches/stop-e2e/terminate',
-      JSON.stringify({ reason: 'test stop' }),
-    );
+    const terminated = await request(host, 'POST', '/api/batches/stop-e2e/terminate', '{"reason":"test stop"}');
     expect(terminated.status).toBe(202);
-    const ids = terminated.body.terminated as string[];
-    expect(ids[0]).toBe('batch-stop-e2e');
-    const chunkIds = ids.filter((id) => id.startsWith('batch-stop-e2e:chunk-'));
-    expect(chunkIds.length).toBeGreaterThan(0);
-    const view = await waitForBatch(host, 'stop-e2e');
-    expect(view.runtimeStatus).toBe('Terminated');
-    // NOTE: on the local host a chunk that was sent a terminate request can still finish as Completed, so this
-    // checks that every chunk reached a final state rather than that each one is Terminated.
-    for (const id of chunkIds) {
-      const status = await waitUntil(async () => {
+    const blocked = Array.from({ length: 8 }, (_, chunk) => `batch-stop-e2e:chunk-${chunk}`);
+    expect(terminated.body.terminated).toEqual(['batch-stop-e2e', ...blocked]);
+    expect((await waitForBatch(host, 'stop-e2e')).runtimeStatus).toBe('Terminated');
+    for (const id of blocked) {
+      const chunk = await waitUntil(async () => {
         const found = await request(host, 'GET', `/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}`);
-        return ['Terminated', 'Completed'].includes(String(found.body.runtimeStatus)) ? found : undefined;
+        return found.body.runtimeStatus !== 'Running' ? found : undefined;
       });
-      expect(status.status).toBe(200);
+      expect({ id, runtimeStatus: chunk.body.runtimeStatus, output: chunk.body.output }).toEqual({
+        id,
+        runtimeStatus: 'Terminated',
+        output: 'test stop',
+      });
     }
+    await Promise.all(leases.map((lease) => lease.releaseLease()));
 
     const purged = await request(host, 'DELETE', '/api/batches/stop-e2e');
     expect(purged.status).toBe(200);
-    expect(purged.body.instancesDeleted).toBe(1 + 40);
+    expect(purged.body.instancesDeleted).toBe(1 + 10);
     expect((await request(host, 'GET', '/api/batches/stop-e2e')).status).toBe(404);
     const chunk0 = await request(host, 'GET', '/runtime/webhooks/durabletask/instances/batch-stop-e2e%3Achunk-0');
     expect(chunk0.status).toBe(404);

@@ -118,17 +118,18 @@ export async function terminateBatch(client: DurableClient, instanceId: string, 
 
   const runId = (parent.input as Partial<BatchInput> | null)?.runId;
   const announced = (parent.customStatus as ProgressStatus | null)?.chunks ?? 0;
-  const chunks = await Promise.all(
-    Array.from({ length: announced }, (_, index) => waitForChunk(client, chunkInstanceId(instanceId, index), runId)),
-  );
-  const known = new Set(chunks.map((chunk) => chunk?.instanceId));
-  for (const chunk of await existingChunkStatuses(client, instanceId)) {
-    if (!known.has(chunk.instanceId)) chunks.push(chunk);
-  }
+  const terminateIfActive = async (chunk: DurableOrchestrationStatus | undefined) => {
+    if (!chunk || !isActive(chunk)) return;
+    await client.terminate(chunk.instanceId, reason);
+    terminated.push(chunk.instanceId);
+  };
+  const ids = Array.from({ length: announced }, (_, index) => chunkInstanceId(instanceId, index));
+  await Promise.all(ids.map(async (id) => terminateIfActive(await waitForChunk(client, id, runId))));
 
-  const active = chunks.filter((chunk): chunk is DurableOrchestrationStatus => chunk !== undefined && isActive(chunk));
-  await Promise.all(active.map((chunk) => client.terminate(chunk.instanceId, reason)));
-  terminated.push(...active.map((chunk) => chunk.instanceId));
+  for (const chunk of await existingChunkStatuses(client, instanceId)) {
+    if (!ids.includes(chunk.instanceId)) await terminateIfActive(chunk);
+  }
+  terminated.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   return terminated;
 }
 
