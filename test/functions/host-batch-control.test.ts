@@ -220,6 +220,16 @@ describe('batch control on the local host', () => {
     const response = await request(host, 'POST', '/api/batches/body-e2e', '{"oops"');
     expect(response.status).toBe(400);
     expect(String(response.body.error)).toContain('Request body is not valid JSON');
+
+    const unknownField = await request(host, 'POST', '/api/batches/body-e2e', '{"force":true}');
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body).toMatchObject({
+      error: 'Unknown field "force" in request body; send no fields',
+      field: 'force',
+    });
+    const notObject = await request(host, 'POST', '/api/batches/body-e2e/terminate', '[1]');
+    expect(notObject.status).toBe(400);
+    expect(notObject.body.error).toBe('Request body must be a JSON object, got [1]');
   });
 
   it('unknown batch is a 404', async () => {
