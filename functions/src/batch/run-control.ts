@@ -43,7 +43,7 @@ export type StartOutcome =
   | { started: true; instanceId: string; runId: string }
   | { started: false; instanceId: string; reason: 'running' | 'duplicate'; runtimeStatus: string; raced: boolean };
 
-/** A run id sorts by start time: UTC timestamp plus a random suffix. */
+/** Creates a run id that sorts by start time: the UTC timestamp plus a random suffix. */
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:.]/g, '').toLowerCase();
   return `${stamp}-${randomUUID().slice(0, 8)}`;
@@ -85,7 +85,7 @@ export async function startBatchRun(client: DurableClient, request: StartRequest
   }
 }
 
-/** Ids of the chunk sub-orchestrations that exist for a batch instance: contiguous from chunk 0. */
+/** Returns the statuses of a batch instance's chunk sub-orchestrations, probing from chunk 0 to the first missing one. */
 export async function existingChunkStatuses(
   client: DurableClient,
   instanceId: string,
