@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { terminateOnExit } from './child-cleanup';
 
 /** The well-known Azurite development account key; it is public and only works against Azurite. */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
@@ -64,6 +65,7 @@ export function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzuri
   args.push(...(options.location ? [`--location=${options.location}`] : ['--inMemoryPersistence']));
 
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  terminateOnExit(child);
   const ports: Record<string, number> = {};
   let output = '';
 

@@ -52,6 +52,21 @@ async function prepareFiles(flags: DemoFlags, dir: string): Promise<FlightFiles>
   return files;
 }
 
+/**
+ * Exits with 130 on Ctrl-C or SIGTERM, after stopping the stack when the demo started one. Exiting runs the
+ * exit hook that terminates Azurite and the host if they are still starting.
+ */
+function exitOnSignal(current: () => RunningStack | undefined): void {
+  const stop = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopping\n`);
+    const stack = current();
+    if (!stack) process.exit(130);
+    void stack.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 function defaultBatchId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `flights-${stamp}`;
@@ -63,7 +78,10 @@ async function main(flags: DemoFlags): Promise<number> {
   const dir = dataDir(flags);
   await mkdir(dir, { recursive: true });
   const files = await prepareFiles(flags, dir);
+  let startedStack: RunningStack | undefined;
+  exitOnSignal(() => startedStack);
   const { api, storage, stack } = await connect(flags, dir);
+  startedStack = stack;
 
   try {
     const upload = await uploadBatch(storage, batchId, files.files, MANIFEST);

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { terminateOnExit } from './child-cleanup';
 import { AzuriteStartError, RunningAzurite, startAzurite } from './azurite';
 import { CliError } from './errors';
 import { BLOB_CREATED_QUEUE, DATA_CONNECTION, HOST_CONNECTION, INPUT_CONTAINER, LOCAL_TASK_HUB } from './names';
@@ -137,6 +138,7 @@ function spawnHost(options: StackOptions, connectionString: string, logFile: str
     [TASK_HUB_SETTING]: process.env[TASK_HUB_SETTING] ?? LOCAL_TASK_HUB,
   };
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  terminateOnExit(child);
   if (logFile) {
     const log = createWriteStream(logFile, { flags: 'a' });
     child.stdout?.pipe(log);

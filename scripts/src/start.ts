@@ -13,8 +13,17 @@ async function main(flags: StartFlags): Promise<void> {
   const dir = dataDir(flags);
   await mkdir(dir, { recursive: true });
   const ports = stackPorts(flags);
+  // A signal during startup exits at once; the exit hook then terminates the children started so far.
+  const exitEarly = () => process.exit(130);
+  process.once('SIGINT', exitEarly);
+  process.once('SIGTERM', exitEarly);
+  const started = () => {
+    process.off('SIGINT', exitEarly);
+    process.off('SIGTERM', exitEarly);
+  };
   if (flags.storageOnly) {
     const azurite = await startLocalStorage({ dataDir: dir, ports });
+    started();
     printLines([`Storage    ${azurite.connectionString}`, `Data       ${dir}`, '', 'Stop: Ctrl-C']);
     await untilSignal();
     await azurite.stop();
@@ -22,6 +31,7 @@ async function main(flags: StartFlags): Promise<void> {
   }
 
   const stack = await startStack({ dataDir: dir, ports, hostLog: 'inherit' });
+  started();
   await writeStackRecord(dir, { apiUrl: stack.apiUrl, connectionString: stack.connectionString, pid: process.pid });
   printLines([
     `API        ${stack.apiUrl}/api/batches/{batchId}`,
