@@ -23,6 +23,7 @@ function failure(ctx: EngineContext, row: ActivityRow, error: ActivityFailure): 
   const event = events.taskFailed(now, row.task_id, reason, details, failureDetailsFromMessage(error.message));
   return {
     activityId: row.id,
+    functionName: row.name,
     instanceId: row.instance_id,
     executionId: row.execution_id,
     failed: true,
@@ -44,6 +45,7 @@ function success(ctx: EngineContext, row: ActivityRow, result: string): Activity
   const now = Date.now();
   return {
     activityId: row.id,
+    functionName: row.name,
     instanceId: row.instance_id,
     executionId: row.execution_id,
     failed: false,

@@ -71,6 +71,7 @@ describe('task hub store', () => {
     store.commitEpisode(commit({ appendEvents: [], activities: [], consumedMessageIds: [], releaseWork: 'all' }));
     const completion = (id: number) => ({
       activityId: id,
+      functionName: 'a',
       instanceId: 'i1',
       executionId: 'e1',
       failed: false,

@@ -65,7 +65,11 @@ export class ActivityDispatcher {
       if (completion.failed) {
         this.ctx.metrics.activitiesFailed++;
         this.ctx.logger.info(
-          { instanceId: completion.instanceId, reason: completion.failureReason },
+          {
+            instanceId: completion.instanceId,
+            functionName: completion.functionName,
+            reason: completion.failureReason,
+          },
           'activity failed',
         );
       } else {

@@ -3,6 +3,7 @@ import { insertMessages, type Statements } from './statements';
 
 export interface ActivityCompletion {
   activityId: number;
+  functionName: string;
   instanceId: string;
   executionId: string;
   failed: boolean;
