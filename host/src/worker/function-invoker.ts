@@ -17,6 +17,8 @@ import type { InvokeParams } from './protocol';
 export interface WorkerSource {
   readonly worker: AppWorker;
   ready(): Promise<AppWorker>;
+  /** Replaces `worker` with a new thread, for example after a function timed out on it. */
+  recycle(worker: AppWorker, reason: string): void;
 }
 
 /** Writes the value a function set for one output binding, for example a storage queue message. */
@@ -96,7 +98,7 @@ export class WorkerFunctionInvoker implements FunctionInvoker {
           'function timed out; restarting the app worker',
         );
         invocation.catch(() => undefined);
-        void worker.kill();
+        this.#source.recycle(worker, `function "${params.functionName}" timed out`);
         resolve({ invocationId: params.invocationId, outputData: {}, error: { message } });
       }, timeoutMs);
     });

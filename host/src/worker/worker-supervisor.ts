@@ -16,6 +16,8 @@ export class WorkerSupervisor {
   #ready: Promise<AppWorker>;
   #stopped = false;
   readonly #restarts: number[] = [];
+  /** Workers ended on purpose by `recycle`, whose exit must not start a second restart. */
+  readonly #recycled = new WeakSet<AppWorker>();
   readonly #options: AppWorkerOptions;
   readonly #log: Logger;
 
@@ -41,6 +43,17 @@ export class WorkerSupervisor {
     return this.#ready;
   }
 
+  /**
+   * Ends `worker` and starts a new one, for a function that ran past its timeout. Invocations made from now
+   * on wait for the new thread; the ones in flight on `worker` fail.
+   */
+  recycle(worker: AppWorker, reason: string): void {
+    if (this.#stopped || worker !== this.#worker || this.#recycled.has(worker)) return;
+    this.#recycled.add(worker);
+    this.#ready = worker.kill().then(() => this.#restart(reason));
+    this.#ready.catch(() => undefined);
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     const latest = await this.#ready.catch(() => this.#worker);
@@ -49,22 +62,22 @@ export class WorkerSupervisor {
 
   #watch(worker: AppWorker): void {
     worker.onUnexpectedExit((code) => {
-      if (this.#stopped) return;
-      this.#ready = this.#restart(code);
+      if (this.#stopped || this.#recycled.has(worker)) return;
+      this.#ready = this.#restart(`exit code ${code}`);
       this.#ready.catch(() => undefined);
     });
   }
 
-  async #restart(code: number): Promise<AppWorker> {
+  async #restart(reason: string): Promise<AppWorker> {
     const now = Date.now();
     this.#restarts.push(now);
     while (this.#restarts[0] < now - RESTART_WINDOW_MS) this.#restarts.shift();
     if (this.#restarts.length > MAX_RESTARTS) {
-      this.#log.fatal({ exitCode: code, restarts: MAX_RESTARTS }, 'app worker keeps exiting; not restarting it');
+      this.#log.fatal({ reason, restarts: MAX_RESTARTS }, 'app worker keeps exiting; not restarting it');
       throw new WorkerError(`The app worker exited ${MAX_RESTARTS + 1} times within a minute; restart the host`);
     }
 
-    this.#log.error({ exitCode: code }, 'app worker exited; restarting it');
+    this.#log.error({ reason }, 'app worker exited; restarting it');
     try {
       const next = await AppWorker.start(this.#options);
       await next.runAppStartHooks();

@@ -220,7 +220,7 @@ app.http('crash', { handler: () => process.exit(3) });`,
     expect((await fetch(`${host.url}/api/crash`)).status).toBe(500);
     await waitFor(() => records.find((record) => record.msg === 'app worker restarted'));
     expect(await (await fetch(`${host.url}/api/ping`)).text()).toBe('started true');
-    expect(records.find((record) => record.msg === 'app worker exited; restarting it')?.exitCode).toBe(3);
+    expect(records.find((record) => record.msg === 'app worker exited; restarting it')?.reason).toBe('exit code 3');
   });
 
   it('rejects an app that enables HTTP streaming', async () => {
