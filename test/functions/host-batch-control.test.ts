@@ -232,6 +232,17 @@ describe('batch control on the local host', () => {
     expect(notObject.body.error).toBe('Request body must be a JSON object, got [1]');
   });
 
+  it('invalid orchestration input fails the run', async () => {
+    const input = { batchId: 'input-e2e', runId: '../escape', mode: 'full' };
+    const route = '/runtime/webhooks/durabletask/orchestrators/batchOrchestrator/batch-input-e2e';
+    expect((await request(host, 'POST', route, JSON.stringify(input))).status).toBe(202);
+
+    const view = await waitForBatch(host, 'input-e2e');
+
+    expect(view.runtimeStatus).toBe('Failed');
+    expect(String(view.error)).toContain('Invalid runId "../escape"');
+  });
+
   it('unknown batch is a 404', async () => {
     for (const [method, route] of [
       ['GET', '/api/batches/nobody'],

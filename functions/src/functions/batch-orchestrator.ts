@@ -11,6 +11,7 @@ import {
   ReduceOutput,
   WriteResultInput,
 } from '../batch/contracts';
+import { parseBatchInput } from '../batch/batch-input';
 import { FunctionName } from '../batch/function-names';
 import { chunkInstanceId } from '../batch/paths';
 import { activityRetryOptions } from '../batch/retry';
@@ -24,7 +25,7 @@ import { processChunk } from './chunk-orchestrator';
  * (invalid manifest, too many files) still gets a result with status `failed`.
  */
 function* batchOrchestrator(context: OrchestrationContext): Generator<Task, BatchOutput, unknown> {
-  const input = context.df.getInput<BatchInput>();
+  const input = parseBatchInput(context.df.getInput());
   const retry = activityRetryOptions();
   const startedAt = context.df.currentUtcDateTime.toISOString();
   log(context, LogEvent.orchestrationStarted, { batchId: input.batchId, runId: input.runId, mode: input.mode });
