@@ -43,7 +43,8 @@ function collectRule(text: string, rules: BlobEventRule[]): BlobEventRule[] {
   try {
     return [...rules, parseBlobEventRule(text)];
   } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
+    // Commander already names the option and the argument, so only the reason is kept.
+    throw new InvalidArgumentError((error as Error).message.replace(/^blob events rule "[^"]*"(: | is invalid: )/, ''));
   }
 }
 

@@ -21,7 +21,7 @@ export function parseBlobEventRule(text: string): BlobEventRule {
   const subjectSuffix = rest.join(':');
   if (!container || !queue) {
     throw new ConfigurationError(
-      `--blob-events "${text}" is invalid: use container:queue[:subjectSuffix], for example input:blob-created:/_manifest.json`,
+      `blob events rule "${text}" is invalid: use container:queue[:subjectSuffix], for example input:blob-created:/_manifest.json`,
     );
   }
   return validateBlobEventRule({ container, queue, subjectSuffix }, text);

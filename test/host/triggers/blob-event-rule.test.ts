@@ -15,7 +15,7 @@ describe('blob event rules', () => {
 
   it('rejects a rule without a queue', () => {
     expect(() => parseBlobEventRule('input')).toThrow(
-      '--blob-events "input" is invalid: use container:queue[:subjectSuffix], for example input:blob-created:/_manifest.json',
+      'blob events rule "input" is invalid: use container:queue[:subjectSuffix], for example input:blob-created:/_manifest.json',
     );
   });
 

@@ -94,6 +94,14 @@ describe('host CLI', () => {
     }
   });
 
+  it('rejects an invalid option value in one line', async () => {
+    const run = runCli(['start', '--blob-events', 'input', '--data', dataDir]);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toBe(
+      `error: option '--blob-events <rule>' argument 'input' is invalid. use container:queue[:subjectSuffix], for example input:blob-created:/_manifest.json\n`,
+    );
+  });
+
   it('rejects a missing app folder in one line', async () => {
     const missing = path.join(dataDir, 'no-such-app');
     const run = runCli(['start', '--app', missing, '--port', '0', '--data', dataDir]);
