@@ -10,7 +10,7 @@ import { formatBytes, formatTopGroups } from './report';
 import { addStackFlags, dataDir, StackFlags, stackPorts } from './stack-options';
 import { findRunningStack, RunningStack, startStack } from './stack';
 import { openStorage, Storage } from './storage';
-import { downloadSummary, parseSummary } from './summary';
+import { BatchSummary, downloadSummary, parseSummary } from './summary';
 import { uploadBatch } from './upload';
 import { batchExitCode, describeOutcome, waitForBatch } from './wait';
 
@@ -72,16 +72,42 @@ function defaultBatchId(): string {
   return `flights-${stamp}`;
 }
 
+interface RunFacts {
+  batchSeconds: number;
+  wallSeconds: number;
+  out?: string;
+  dashboard: string;
+}
+
+/** Formats what the demo prints at the end: the batch, its input, the top 15 origins and the times. */
+function resultLines(summary: BatchSummary, facts: RunFacts): string[] {
+  const { input } = summary;
+  const rate = Math.round(input.rows / facts.batchSeconds).toLocaleString('en-US');
+  return [
+    `Batch ${summary.batchId}: ${summary.status}`,
+    `Input: ${input.blobs} files, ${formatBytes(input.bytes)}, ` +
+      `${input.rows.toLocaleString('en-US')} rows, ${input.rejectedRows} rejected`,
+    '',
+    'Top 15 origins by mean departure delay (minutes):',
+    formatTopGroups(summary, { metric: 'delay', top: 15 }),
+    '',
+    `Batch time: ${facts.batchSeconds.toFixed(1)} s from manifest to result (${rate} rows/s)`,
+    `Wall time: ${facts.wallSeconds.toFixed(1)} s`,
+    `Result: results/${summary.batchId}/summary.json${facts.out ? `, saved to ${facts.out}` : ''}`,
+    `Dashboard: ${facts.dashboard}`,
+  ];
+}
+
 async function main(flags: DemoFlags): Promise<number> {
-  const started = Date.now();
+  const startedAt = Date.now();
   const batchId = validateBatchId(flags.batch ?? defaultBatchId());
   const dir = dataDir(flags);
   await mkdir(dir, { recursive: true });
   const files = await prepareFiles(flags, dir);
-  let startedStack: RunningStack | undefined;
-  exitOnSignal(() => startedStack);
+  const started: { stack?: RunningStack } = {};
+  exitOnSignal(() => started.stack);
   const { api, storage, stack } = await connect(flags, dir);
-  startedStack = stack;
+  started.stack = stack;
 
   try {
     const upload = await uploadBatch(storage, batchId, files.files, MANIFEST);
@@ -96,25 +122,13 @@ async function main(flags: DemoFlags): Promise<number> {
     const summary = parseSummary(text, batchId);
     if (flags.out) await writeFile(flags.out, text);
 
-    const batchSeconds = (Date.now() - batchStarted) / 1000;
-    process.stdout.write(
-      [
-        '',
-        `Batch ${batchId}: ${summary.status}`,
-        `Input: ${summary.input.blobs} files, ${formatBytes(summary.input.bytes)}, ` +
-          `${summary.input.rows.toLocaleString('en-US')} rows, ${summary.input.rejectedRows} rejected`,
-        '',
-        'Top 15 origins by mean departure delay (minutes):',
-        formatTopGroups(summary, { metric: 'delay', top: 15 }),
-        '',
-        `Batch time: ${batchSeconds.toFixed(1)} s from manifest to result ` +
-          `(${Math.round(summary.input.rows / batchSeconds).toLocaleString('en-US')} rows/s)`,
-        `Wall time: ${((Date.now() - started) / 1000).toFixed(1)} s`,
-        `Result: results/${batchId}/summary.json${flags.out ? `, saved to ${flags.out}` : ''}`,
-        stack ? `Dashboard: run 'npm start' and open ${api.url}/ to see this batch` : `Dashboard: ${api.url}/`,
-        '',
-      ].join('\n'),
-    );
+    const lines = resultLines(summary, {
+      batchSeconds: (Date.now() - batchStarted) / 1000,
+      wallSeconds: (Date.now() - startedAt) / 1000,
+      out: flags.out,
+      dashboard: stack ? `run 'npm start' and open ${api.url}/ to see this batch` : `${api.url}/`,
+    });
+    process.stdout.write(`\n${lines.join('\n')}\n\n`);
     return 0;
   } finally {
     await stack?.stop();
