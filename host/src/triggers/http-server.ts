@@ -146,7 +146,7 @@ export class HostHttpServer {
     }
     return {
       method: (req.method ?? 'GET').toUpperCase(),
-      url: new URL(req.url ?? '/', this.#origin(headers)),
+      url: new URL(requestPath(req.url), this.#origin(headers)),
       headers,
       body,
     };
@@ -158,6 +158,15 @@ export class HostHttpServer {
     const proto = headers['x-forwarded-proto']?.split(',')[0].trim() === 'https' ? 'https' : 'http';
     return `${proto}://${forwardedHost}`;
   }
+}
+
+/**
+ * Returns the path and query of a request target. An absolute-form target (`GET http://other/path`) or a
+ * path starting with `//` would otherwise replace the origin that URLs handed to functions are built from.
+ */
+function requestPath(target = '/'): string {
+  const parsed = new URL(target, 'http://placeholder.invalid');
+  return `${parsed.pathname}${parsed.search}`;
 }
 
 /** Reads the whole body; returns undefined when it is larger than `limit` (the rest is read and discarded). */

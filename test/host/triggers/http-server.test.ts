@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import type { HostHttpRequest } from '../../../host/src/contracts';
 import { RunningHost, startHost } from '../../../host/src/host';
@@ -40,6 +41,23 @@ describe('HTTP server options', () => {
     expect(host.url).toBe('https://functions.example.test');
     const response = await fetch(`http://127.0.0.1:${host.port}/api/where?x=1`);
     expect(await response.text()).toBe('https://functions.example.test/api/where?x=1');
+  });
+
+  it('keeps the public origin for an absolute-form request target', async () => {
+    const host = await start(writeApp(URL_APP));
+    const body = await new Promise<string>((resolve, reject) => {
+      const request = http.request(
+        { host: '127.0.0.1', port: host.port, path: 'http://evil.example.test/api/where?x=1' },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve(text));
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    });
+    expect(body).toBe(`${host.url}/api/where?x=1`);
   });
 
   it('ignores X-Forwarded-Host unless the proxy is trusted', async () => {
