@@ -65,8 +65,8 @@ export async function writeBatchResult(input: WriteResultInput, logger: EventLog
   const ids = { batchId, instanceId: input.instanceId, runId };
   const durationMs = Date.parse(input.finishedAt) - Date.parse(input.startedAt);
   const result = `${RESULTS_CONTAINER}/${resultBlob.summary(batchId)}`;
-  logEvent(logger, 'info', LogEvent.resultWritten, { ...ids, status, durationMs, files: input.total, failed, result });
-  recordBatch({ ...ids, status, durationMs, files: input.total, failed });
+  logEvent(logger, 'info', LogEvent.resultWritten, { ...ids, status, durationMs, total: input.total, failed, result });
+  recordBatch({ ...ids, status, durationMs, total: input.total, failed, result });
   return {
     batchId,
     instanceId: input.instanceId,

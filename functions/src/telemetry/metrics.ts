@@ -25,8 +25,11 @@ export interface MapMeasurement extends RunIdentity {
 
 export interface BatchMeasurement extends RunIdentity {
   status: string;
+  /** Result blob, `results/<batchId>/summary.json`. One value per batch, so it adds no series of its own. */
+  result: string;
   durationMs: number;
-  files: number;
+  /** Files of the whole batch. */
+  total: number;
   failed: number;
 }
 
@@ -88,13 +91,17 @@ export function recordMap(measurement: MapMeasurement): void {
   meters.mapRejectedRows.add(measurement.rejectedRows ?? 0, attributes);
 }
 
-/** Records one batch run that wrote its result: duration, file count, failed files and status. */
+/** Records one batch run that wrote its result: duration, file count, failed files, status and result blob. */
 export function recordBatch(measurement: BatchMeasurement): void {
   const meters = getInstruments();
-  const attributes = { ...runAttributes(measurement), [TelemetryKey.status]: measurement.status };
+  const attributes = {
+    ...runAttributes(measurement),
+    [TelemetryKey.status]: measurement.status,
+    [TelemetryKey.result]: measurement.result,
+  };
 
   meters.batchDuration.record(measurement.durationMs, attributes);
-  meters.batchFiles.add(measurement.files, attributes);
+  meters.batchFiles.add(measurement.total, attributes);
   meters.batchFailedFiles.add(measurement.failed, attributes);
   meters.batchRuns.add(1, attributes);
 }
