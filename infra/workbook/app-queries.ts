@@ -41,21 +41,22 @@ export const BATCH_OUTCOMES: WorkbookQuery = {
 | summarize runs = sum(value) by ${Key.status} = ${dimension(Key.status)}, bin(timestamp, 15m)`,
 };
 
+/** Batch runs from the unsampled metrics, so that every run that wrote a result is listed. */
 export const BATCH_RESULTS: WorkbookQuery = {
   name: 'batch-results',
   title: 'Latest batch results',
   visualization: 'table',
-  query: `${appEvents(LogEvent.resultWritten)}
-| project timestamp,
-    ${Key.batchId} = tostring(fields.${Key.batchId}),
-    ${Key.instanceId} = tostring(fields.${Key.instanceId}),
-    ${Key.runId} = tostring(fields.${Key.runId}),
-    ${Key.status} = tostring(fields.${Key.status}),
-    ${Key.files} = ${numberField(Key.files)},
-    ${Key.failed} = ${numberField(Key.failed)},
-    seconds = ${numberField(Key.durationMs)} / 1000.0,
-    ${Key.result} = tostring(fields.${Key.result})
-| order by timestamp desc
+  query: `${appMetrics(MetricName.batchRuns, MetricName.batchDuration, MetricName.batchFiles, MetricName.batchFailedFiles)}
+| summarize finished = max(timestamp),
+    ${Key.total} = sumif(value, name == "${MetricName.batchFiles}"),
+    ${Key.failed} = sumif(value, name == "${MetricName.batchFailedFiles}"),
+    seconds = sumif(valueSum, name == "${MetricName.batchDuration}") / 1000.0
+    by ${Key.batchId} = ${dimension(Key.batchId)},
+    ${Key.instanceId} = ${dimension(Key.instanceId)},
+    ${Key.runId} = ${dimension(Key.runId)},
+    ${Key.status} = ${dimension(Key.status)},
+    ${Key.result} = ${dimension(Key.result)}
+| order by finished desc
 | take 200`,
 };
 
@@ -121,6 +122,23 @@ export const FAILED_FILES: WorkbookQuery = {
     ${Key.instanceId} = tostring(fields.${Key.instanceId}),
     ${Key.blob} = tostring(fields.${Key.blob}),
     ${Key.kind} = tostring(fields.${Key.kind}),
+    ${Key.error} = tostring(fields.${Key.error})
+| order by timestamp desc
+| take 200`,
+};
+
+export const FAILED_BATCHES: WorkbookQuery = {
+  name: 'failed-batches',
+  title: 'Failed batch runs',
+  visualization: 'table',
+  query: `${appEvents(LogEvent.orchestrationCompleted)}
+| where tostring(fields.${Key.status}) == "failed"
+| project timestamp,
+    ${Key.batchId} = tostring(fields.${Key.batchId}),
+    ${Key.instanceId} = tostring(fields.${Key.instanceId}),
+    ${Key.runId} = tostring(fields.${Key.runId}),
+    ${Key.total} = ${numberField(Key.total)},
+    ${Key.failed} = ${numberField(Key.failed)},
     ${Key.error} = tostring(fields.${Key.error})
 | order by timestamp desc
 | take 200`,

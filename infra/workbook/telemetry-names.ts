@@ -62,7 +62,7 @@ export const MetricName = {
 
   /** Histogram, milliseconds: one batch run, from the orchestration start to the result written. */
   batchDuration: 'fanout.batch.duration',
-  /** Counter: files of the batch runs that wrote a result. */
+  /** Counter: files of the whole batch, per batch run that wrote a result. */
   batchFiles: 'fanout.batch.files',
   /** Counter: files that failed to map in the batch runs that wrote a result. */
   batchFailedFiles: 'fanout.batch.failed_files',
@@ -92,8 +92,10 @@ export const TelemetryKey = {
   bytes: 'bytes',
   rows: 'rows',
   rejectedRows: 'rejectedRows',
-  /** Files of a batch run. */
+  /** Files a run maps; a redrive maps only the files that failed in the run before. */
   files: 'files',
+  /** Files of the whole batch, including those a redrive takes from the run before. */
+  total: 'total',
   /** Files that failed to map. */
   failed: 'failed',
   chunks: 'chunks',

@@ -38,6 +38,8 @@ describe('workbook telemetry names', () => {
 
   describe('emitted by a batch on the local host', () => {
     const batchId = 'telemetry-names';
+    /** A run that fails before mapping logs the batch error. */
+    const invalidBatchId = 'telemetry-invalid';
     let host: TelemetryHost;
     let events: { event: string; fields: Record<string, unknown> }[];
     let points: CapturedPoint[];
@@ -52,9 +54,15 @@ describe('workbook telemetry names', () => {
         { name: 'broken.csv', content: 'region,amount\neu,1\n', rows: [] },
       ];
       await uploadBatch(host.blobs, batchId, files, { ...SALES_MANIFEST, toleratedFailurePercentage: 50 });
+      await uploadBatch(host.blobs, invalidBatchId, [csvFile('a.csv', makeRows(3, 2))], { metrics: 'amount' });
 
       await waitForBatch(host, batchId);
-      points = await waitForMetrics(host, (captured) => captured.some((point) => point.name === MetricName.batchRuns));
+      await waitForBatch(host, invalidBatchId);
+      const runRecorded = (captured: CapturedPoint[], id: string) =>
+        captured.some((point) => point.name === MetricName.batchRuns && point.attributes.batchId === id);
+      points = await waitForMetrics(host, (captured) =>
+        [batchId, invalidBatchId].every((id) => runRecorded(captured, id)),
+      );
       events = host.logs.flatMap((line) => {
         const parsed = typeof line.msg === 'string' ? parseLogLine(line.msg) : undefined;
         return parsed ? [parsed] : [];
@@ -109,20 +117,32 @@ describe('workbook telemetry names', () => {
     });
 
     it('batch metrics carry the batch and instance ids', () => {
-      const run = points.find((point) => point.name === MetricName.batchRuns);
-      expect(run?.attributes).toMatchObject({ batchId, instanceId: `batch-${batchId}`, status: 'completed' });
+      const runs = points.filter((point) => point.name === MetricName.batchRuns).map((point) => point.attributes);
+      expect(runs).toContainEqual(
+        expect.objectContaining({ batchId, instanceId: `batch-${batchId}`, status: 'completed' }),
+      );
     });
 
     it('batch duration is one histogram record', () => {
-      const duration = points.find((point) => point.name === MetricName.batchDuration)?.value;
+      const duration = points.find(
+        (point) => point.name === MetricName.batchDuration && point.attributes.batchId === batchId,
+      )?.value;
       expect(duration).toMatchObject({ count: 1 });
     });
 
+    it('failed run logs its error', () => {
+      const completed = events.find(
+        (line) => line.event === LogEvent.orchestrationCompleted && line.fields.batchId === invalidBatchId,
+      );
+      expect(completed?.fields).toMatchObject({ status: 'failed', instanceId: `batch-${invalidBatchId}` });
+      expect(completed?.fields.error).toContain('"metrics"');
+    });
+
     it('result log names the summary blob', () => {
-      const written = events.find((line) => line.event === LogEvent.resultWritten);
+      const written = events.find((line) => line.event === LogEvent.resultWritten && line.fields.batchId === batchId);
       expect(written?.fields).toMatchObject({
         batchId,
-        files: 3,
+        total: 3,
         failed: 1,
         result: `results/${batchId}/summary.json`,
       });
