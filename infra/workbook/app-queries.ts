@@ -3,8 +3,8 @@
  *
  * - log lines in `traces`: the function's `context.log` output, `<event name> <JSON fields>`, parsed into `fields`;
  * - OpenTelemetry metrics in `customMetrics`, with the attributes in `customDimensions`. Metrics are exported as
- *   deltas, so a counter row holds the sum over one export interval and a histogram row holds `valueSum` and
- *   `valueCount`.
+ *   deltas, so a counter row contains the sum over one export interval and a histogram row contains `valueSum`
+ *   and `valueCount`.
  *
  * Every name comes from `telemetry-names.ts`, so a query cannot drift from what the app emits.
  */
@@ -60,8 +60,8 @@ export const BATCH_RESULTS: WorkbookQuery = {
 | take 200`,
 };
 
-// NOTE: each histogram row is one batch run over one export interval, because the run id is an attribute, so the
-// per-row mean is the run's duration. A run split across two intervals counts as two rows.
+// NOTE: the run id is an attribute and the result activity records the duration once, so each histogram row is one
+// run and its mean is the run's duration. A retried result activity records the run a second time.
 export const BATCH_LATENCY: WorkbookQuery = {
   name: 'batch-latency',
   title: 'Batch run duration (s)',

@@ -1,8 +1,9 @@
 /**
- * Every telemetry name that the deployed workbook queries must be one that the Function App emits. The names are
- * parsed out of the synthesized workbook, then proven on a real batch run on the local host (log lines from the
- * host's output, metrics from an OpenTelemetry meter provider inside the app's worker), and found in the app's
- * source as a second line. The host loads `functions/dist`, so build the app first (`npm test` does).
+ * Every telemetry name that the deployed workbook queries must be one that the Function App emits. The test parses
+ * the names out of the synthesized workbook and runs batches on the local host. The app's log lines come from the
+ * host's output and its metrics from an OpenTelemetry meter provider inside the app's worker. As a second line, each
+ * name must be referenced in the app's source. The host loads `functions/dist`, so build the app first (`npm test`
+ * does).
  */
 import fs from 'node:fs';
 import path from 'node:path';

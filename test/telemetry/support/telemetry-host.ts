@@ -14,7 +14,7 @@ export interface TelemetryHost extends BatchHost {
   metrics(): CapturedPoint[];
 }
 
-/** The environment without Application Insights settings, so the app never starts an exporter to Azure. */
+/** Returns the environment without Application Insights settings, so the app never starts an exporter to Azure. */
 function environmentWithoutAzureMonitor(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('APPLICATIONINSIGHTS_')));
 }
