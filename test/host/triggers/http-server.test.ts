@@ -4,7 +4,7 @@ import net from 'node:net';
 import type { HostHttpRequest } from '../../../host/src/contracts';
 import { RunningHost, startHost } from '../../../host/src/host';
 import { isLoopback } from '../../../host/src/triggers/http-server';
-import { captureLogs, LogRecord, tempDir, waitFor, writeApp } from '../worker/host-fixtures';
+import { captureLogs, LogRecord, tempDir, waitFor, removeWrittenApps, writeApp } from '../worker/host-fixtures';
 
 const URL_APP = {
   'package.json': JSON.stringify({ main: 'index.js' }),
@@ -14,6 +14,8 @@ app.http('catchAll', { route: '{*path}', methods: ['GET'], handler: (request) =>
 };
 
 describe('HTTP server options', () => {
+  afterAll(() => removeWrittenApps());
+
   let dataDir: string;
   const hosts: RunningHost[] = [];
 

@@ -7,7 +7,15 @@ import type { RegisteredFunction } from '../../../host/src/contracts';
 import { RunningHost, startHost } from '../../../host/src/host';
 import { QueueTriggerListener } from '../../../host/src/triggers/queue-listener';
 import { useAzurite } from '../../support/azurite';
-import { captureLogs, FIXTURE_APPS, LogRecord, tempDir, waitFor, writeApp } from '../worker/host-fixtures';
+import {
+  captureLogs,
+  FIXTURE_APPS,
+  LogRecord,
+  tempDir,
+  waitFor,
+  removeWrittenApps,
+  writeApp,
+} from '../worker/host-fixtures';
 
 interface Received {
   functionName?: string;
@@ -28,6 +36,8 @@ function readResults(file: string): Received[] {
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 
 describe('queue trigger', () => {
+  afterAll(() => removeWrittenApps());
+
   let azurite: RunningAzurite;
   let queues: QueueServiceClient;
   let dir: string;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RunningHost, startHost } from '../../../host/src/host';
 import { parseTimerSchedule } from '../../../host/src/triggers/timer-schedule';
-import { captureLogs, FIXTURE_APPS, tempDir, waitFor, writeApp } from '../worker/host-fixtures';
+import { captureLogs, FIXTURE_APPS, tempDir, waitFor, removeWrittenApps, writeApp } from '../worker/host-fixtures';
 
 interface TimerRun {
   functionName: string;
@@ -14,6 +14,8 @@ interface TimerRun {
 }
 
 describe('timer trigger', () => {
+  afterAll(() => removeWrittenApps());
+
   let dir: string;
   let resultFile: string;
 

@@ -36,13 +36,21 @@ export async function waitFor<T>(check: () => Promise<T | undefined> | T | undef
 /** Git-ignored folder inside the repository, so apps written there resolve the repository's node_modules. */
 const GENERATED_APPS = path.resolve(__dirname, '../../../test-output/host-apps');
 
-/** Writes a throwaway app (file path to content) and returns its folder. */
+const writtenApps: string[] = [];
+
+/** Writes a throwaway app (file path to content) and returns its folder; `removeWrittenApps` deletes it. */
 export function writeApp(files: Record<string, string>): string {
   fs.mkdirSync(GENERATED_APPS, { recursive: true });
   const appDir = fs.mkdtempSync(path.join(GENERATED_APPS, 'app-'));
+  writtenApps.push(appDir);
   for (const [file, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(appDir, file)), { recursive: true });
     fs.writeFileSync(path.join(appDir, file), content);
   }
   return appDir;
+}
+
+/** Deletes the apps this test file wrote with `writeApp`. */
+export function removeWrittenApps(): void {
+  for (const appDir of writtenApps.splice(0)) fs.rmSync(appDir, { recursive: true, force: true });
 }

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RunningHost, startHost } from '../../../host/src/host';
-import { captureLogs, FIXTURE_APPS, LogRecord, tempDir, waitFor, writeApp } from './host-fixtures';
+import { captureLogs, FIXTURE_APPS, LogRecord, tempDir, waitFor, removeWrittenApps, writeApp } from './host-fixtures';
 
 const CORE_REQUIRE = "const { app } = require('@azure/functions');\n";
 
 describe('worker', () => {
+  afterAll(() => removeWrittenApps());
+
   let dir: string;
   const hosts: RunningHost[] = [];
 
