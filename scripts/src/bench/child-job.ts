@@ -3,11 +3,11 @@ import path from 'node:path';
 import { CliError } from '../errors';
 
 /**
- * Runs a compiled script of this folder in its own Node.js process with one JSON argument and returns the JSON
+ * Runs a compiled script of `scripts/dist/bench/` in its own Node.js process with one JSON argument and returns the JSON
  * line it prints. A separate process keeps the baseline's CPU time and peak memory apart from the bench's.
  */
 export function runChildJob<T>(script: string, job: unknown, timeoutMs: number): Promise<T> {
-  const file = path.join(__dirname, script);
+  const file = path.resolve(__dirname, '..', '..', 'dist', 'bench', script);
   const child = spawn(process.execPath, [file, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

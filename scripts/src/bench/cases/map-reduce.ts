@@ -37,12 +37,23 @@ async function prepareBatch(ctx: BenchContext, size: MapReduceSize, batchId: str
 
 /**
  * The orchestrated pipeline (the real Function App on the host) against the plain baseline over the same blobs.
- * Each round runs both, in alternating order so that load drifting during the round weighs on both alike.
+ * Each round runs both, in alternating order so that load drifting during the round weighs on both alike. A host
+ * that has not run a batch yet runs a batch of 10 files first, which is not measured.
  */
-export async function runMapReduce(ctx: BenchContext, host: BenchHost, size: MapReduceSize): Promise<CaseResult> {
+export async function runMapReduce(
+  ctx: BenchContext,
+  host: BenchHost,
+  size: MapReduceSize,
+  warmUp: boolean,
+): Promise<CaseResult> {
+  if (warmUp) {
+    const warmUpSize = { files: 10, rowsPerFile: size.rowsPerFile };
+    await prepareBatch(ctx, warmUpSize, 'bench-mr-warm-up');
+    await runPipelineBatch(ctx, host, 'bench-mr-warm-up', undefined);
+  }
   const batchId = `bench-mr-${size.files}`;
   await prepareBatch(ctx, size, batchId);
-  let previous = (await runPipelineBatch(ctx, host, batchId, undefined)).runId;
+  let previous: string | undefined;
 
   const rounds: Round[] = [];
   for (let run = 0; run < ctx.runs; run++) {

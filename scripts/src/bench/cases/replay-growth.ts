@@ -11,6 +11,8 @@ export interface ReplayGrowthSize {
 
 interface Round {
   small: FanOutTiming;
+  /** Host CPU seconds of all the small fan-outs of the round: one alone is too short for the 10 ms clock tick. */
+  smallCpuSeconds: number;
   large: FanOutTiming;
   load: number;
 }
@@ -35,12 +37,15 @@ export async function runReplayGrowth(ctx: FixtureHostContext, size: ReplayGrowt
     smalls.sort((a, b) => a.wallMs - b.wallMs);
     const small = smalls[Math.floor(smalls.length / 2)];
     const large = await timeTrivialFanOut(ctx, 1, size.large);
-    rounds.push({ small, large, load });
+    const smallCpuSeconds = smalls.reduce((sum, timing) => sum + timing.hostCpuSeconds, 0);
+    rounds.push({ small, smallCpuSeconds, large, load });
     ctx.progress(`replay growth run ${run + 1}: ${small.wallMs.toFixed(0)} ms, ${large.wallMs.toFixed(0)} ms`);
   }
 
   const smallMs = rounds.map((r) => perActivity(r.small, size.small));
   const largeMs = rounds.map((r) => perActivity(r.large, size.large));
+  const smallCpu = rounds.map((r) => (r.smallCpuSeconds * 1000) / (repeats * size.small));
+  const largeCpu = rounds.map((r) => (r.large.hostCpuSeconds * 1000) / size.large);
   const replayed = (key: 'small' | 'large', count: number) => rounds.map((r) => r[key].replayedEvents / count);
   const episodes = (key: 'small' | 'large') => rounds.map((r) => r[key].episodes);
   return caseResult({
@@ -51,6 +56,9 @@ export async function runReplayGrowth(ctx: FixtureHostContext, size: ReplayGrowt
     measurements: [
       { label: `overhead per activity at ${size.small}`, unit: 'ms', spread: spread(smallMs), digits: 3 },
       { label: `overhead per activity at ${size.large}`, unit: 'ms', spread: spread(largeMs), digits: 3 },
+      { label: `host CPU per activity at ${size.small}`, unit: 'ms', spread: spread(smallCpu), digits: 3 },
+      { label: `host CPU per activity at ${size.large}`, unit: 'ms', spread: spread(largeCpu), digits: 3 },
+      { label: 'host CPU ratio', unit: '', spread: spread(largeCpu.map((ms, i) => ms / smallCpu[i])), digits: 2 },
       {
         label: `replayed events per activity at ${size.small}`,
         unit: '',
