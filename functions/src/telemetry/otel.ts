@@ -53,6 +53,9 @@ let started = false;
 /**
  * Starts the Azure Monitor OpenTelemetry distro once per process when a connection string is set, and returns whether
  * it runs. Without one nothing is loaded, so the app records into the OpenTelemetry API's no-op provider.
+ *
+ * NOTE: the distro exports the app's metrics and spans. `context.log` lines still reach Application Insights through
+ * the Functions host, so their fields stay inside the message text rather than in `customDimensions`.
  */
 export function startTelemetry(env: NodeJS.ProcessEnv): boolean {
   if (started) return true;
