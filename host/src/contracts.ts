@@ -107,6 +107,11 @@ export interface DurableServiceOptions {
   settings: Record<string, unknown>;
   /** Origin used in management URLs, for example `http://127.0.0.1:7071`. */
   baseUrl: string;
+  /**
+   * Loopback origin of this host's HTTP server, for the client binding's `rpcBaseUrl`, so the app's durable
+   * client reaches the API locally even when `baseUrl` is a public URL. @default baseUrl
+   */
+  localBaseUrl?: string;
   logger: import('pino').Logger;
 }
 

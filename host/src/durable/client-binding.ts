@@ -21,8 +21,16 @@ export function managementUrls(origin: string, hubName: string, instanceId: stri
   };
 }
 
-/** Builds the JSON a `durableClient` input binding receives, with `rpcBaseUrl` at the public webhook root. */
-export function clientBindingData(origin: string, hubName: string, rpcEnabled: boolean): Record<string, unknown> {
+/**
+ * Builds the JSON a `durableClient` input binding receives. Links use the public origin, and `rpcBaseUrl`
+ * is the webhook root on the local origin, which the durable-functions client calls for every operation.
+ */
+export function clientBindingData(
+  origin: string,
+  localOrigin: string,
+  hubName: string,
+  rpcEnabled: boolean,
+): Record<string, unknown> {
   const root = `${origin}${webhookPath}`;
   const creation = `${root}/orchestrators/{functionName}[/{instanceId}]`;
   return {
@@ -34,6 +42,6 @@ export function clientBindingData(origin: string, hubName: string, rpcEnabled: b
     managementUrls: managementUrls(origin, hubName, 'INSTANCEID'),
     baseUrl: root,
     requiredQueryStringParameters: '',
-    ...(rpcEnabled ? { rpcBaseUrl: `${root}/` } : {}),
+    ...(rpcEnabled ? { rpcBaseUrl: `${localOrigin}${webhookPath}/` } : {}),
   };
 }

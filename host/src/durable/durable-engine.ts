@@ -63,7 +63,12 @@ export class DurableEngine implements DurableService {
       this.settings.hubName,
     );
     const binding = JSON.stringify(
-      clientBindingData(options.baseUrl, this.settings.hubName, this.settings.localRpcEndpointEnabled),
+      clientBindingData(
+        options.baseUrl,
+        options.localBaseUrl ?? options.baseUrl,
+        this.settings.hubName,
+        this.settings.localRpcEndpointEnabled,
+      ),
     );
     this.clientBinding = () => ({ string: binding });
   }
