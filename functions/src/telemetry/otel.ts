@@ -15,8 +15,11 @@ export function parseAuthenticationString(value: string): { clientId?: string } 
   for (const part of value.split(';')) {
     const separator = part.indexOf('=');
     if (part.trim() === '') continue;
-    if (separator < 0)
-      throw new TelemetrySettingsError(`Invalid APPLICATIONINSIGHTS_AUTHENTICATION_STRING part "${part}"`);
+    if (separator < 0) {
+      throw new TelemetrySettingsError(
+        `Invalid APPLICATIONINSIGHTS_AUTHENTICATION_STRING part "${part}": use Authorization=AAD;ClientId=<client id>`,
+      );
+    }
     pairs.set(part.slice(0, separator).trim().toLowerCase(), part.slice(separator + 1).trim());
   }
 
