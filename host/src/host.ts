@@ -160,6 +160,7 @@ function createDurable(options: HostOptions, context: StartContext, invoker: Fun
     dataDir: context.dataDir,
     settings: context.hostJson.durableTask,
     baseUrl: context.server.publicUrl,
+    localBaseUrl: localOrigin(options.host, context.server.port),
     logger: context.logger,
   });
 }
@@ -173,6 +174,13 @@ export function isDisabled(fn: RegisteredFunction, settings: AppSettings, logger
   const disabled = value === 'true' || value === '1';
   if (disabled) logger?.info({ functionName: fn.name }, 'function disabled by app setting');
   return disabled;
+}
+
+/** Origin the app's own durable client calls, which must reach this process whatever the public URL says. */
+function localOrigin(listenHost: string | undefined, port: number): string {
+  const wildcard = listenHost === undefined || listenHost === '0.0.0.0' || listenHost === '::';
+  const host = wildcard ? '127.0.0.1' : listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+  return `http://${host}:${port}`;
 }
 
 async function runCleanup(steps: (() => Promise<void>)[], logger: Logger): Promise<void> {
