@@ -20,9 +20,13 @@ export interface FaultStack {
   stop(): Promise<void>;
 }
 
-export interface FaultStackOptions extends Partial<Pick<HostCliOptions, 'appDir' | 'blobEvents' | 'extraArgs'>> {
+export interface FaultStackOptions extends Partial<
+  Pick<HostCliOptions, 'appDir' | 'blobEvents' | 'extraArgs' | 'port'>
+> {
   /** Keep Azurite's data in a folder instead of memory. @default false */
   persistentAzurite?: boolean;
+  /** Connection string the host gets for Azurite. @default the shared key connection string */
+  hostConnectionString?: (azurite: RunningAzurite) => string;
 }
 
 /** Starts Azurite and the host CLI as child processes, with the host's data folder and log in a new temp folder. */
@@ -37,8 +41,8 @@ export async function startFaultStack(name: string, options: FaultStackOptions =
     ...options,
     dataDir,
     logFile,
-    port: await freePort(),
-    connectionString: azurite.connectionString,
+    port: options.port ?? (await freePort()),
+    connectionString: options.hostConnectionString?.(azurite) ?? azurite.connectionString,
   };
   const stack: FaultStack = {
     azurite,

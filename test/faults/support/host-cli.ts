@@ -79,12 +79,12 @@ export async function startHostCli(options: HostCliOptions): Promise<HostCli> {
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
 
+  // The printed address is the public URL, which may name another host, so requests go to the loopback port.
   const url = await new Promise<string>((resolve, reject) => {
     let stdout = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const match = /Host listening on (http:\/\/\S+?)\.?\s/.exec(stdout);
-      if (match) resolve(match[1]);
+      if (stdout.includes('Host listening on ')) resolve(`http://127.0.0.1:${options.port}`);
     });
     void exited.then((code) => reject(new Error(`host exited with ${code} before listening: see ${options.logFile}`)));
   });
