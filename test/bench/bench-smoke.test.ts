@@ -30,6 +30,7 @@ describe('npm run bench, tiny workloads', () => {
       sizes: TINY,
       cases: ['wait', 'replay', 'throughput', 'map-reduce'],
       dataDir,
+      appDir: path.resolve(__dirname, '../../functions'),
       fixtureAppDir: path.resolve(__dirname, '../fixtures/apps/bench-fanout'),
       progress: () => undefined,
     });

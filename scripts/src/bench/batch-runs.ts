@@ -9,26 +9,26 @@ import { waitForInstance } from './durable-client';
 import type { PlainJob, PlainResult } from './plain-map-reduce';
 import { readProcessUsage } from './process-stats';
 
-/** Folder of the real Function App. */
+/** Folder of the project's Function App, the default app under test. */
 export function functionsAppDir(): string {
   return path.dirname(require.resolve('@fanout/functions/package.json'));
 }
 
-/** `extensions.durableTask.maxConcurrentActivityFunctions` of the Function App's host.json: the plain baseline's concurrency. */
-export function appActivityConcurrency(): number {
-  const hostJson = JSON.parse(readFileSync(path.join(functionsAppDir(), 'host.json'), 'utf8')) as {
+/** `extensions.durableTask.maxConcurrentActivityFunctions` of the app's host.json: the plain baseline's concurrency. */
+export function appActivityConcurrency(appDir: string): number {
+  const hostJson = JSON.parse(readFileSync(path.join(appDir, 'host.json'), 'utf8')) as {
     extensions?: { durableTask?: { maxConcurrentActivityFunctions?: number } };
   };
   const value = hostJson.extensions?.durableTask?.maxConcurrentActivityFunctions;
-  if (!Number.isInteger(value)) throw new CliError('functions/host.json sets no maxConcurrentActivityFunctions');
+  if (!Number.isInteger(value)) throw new CliError(`${appDir}/host.json sets no maxConcurrentActivityFunctions`);
   return value as number;
 }
 
-/** Starts the host on the real Function App, wired to the bench's Azurite, with its data under `workDir/<name>`. */
+/** Starts the host on the Function App under test, wired to the bench's Azurite, with its data under `workDir/<name>`. */
 export function startFunctionsHost(ctx: BenchContext, name: string, nodeFlags?: string[]): Promise<BenchHost> {
   const connection = ctx.azurite.connectionString;
   return startBenchHost({
-    appDir: functionsAppDir(),
+    appDir: ctx.appDir,
     dataDir: path.join(ctx.workDir, name),
     logFile: path.join(ctx.workDir, `${name}.log`),
     env: { [HOST_CONNECTION]: connection, [DATA_CONNECTION]: connection, [TASK_HUB_SETTING]: 'bench' },
@@ -105,7 +105,8 @@ export async function runPlainBatch(
   const azuriteCpu = readProcessUsage(ctx.azurite.process.pid ?? 0).cpuSeconds;
   const job: PlainJob = {
     source: { kind: 'blobs', connectionString: ctx.azurite.connectionString, container: INPUT_CONTAINER, batchId },
-    concurrency: appActivityConcurrency(),
+    concurrency: appActivityConcurrency(ctx.appDir),
+    appDir: ctx.appDir,
     ...manifest,
   };
   const result = await runChildJob<PlainResult>('plain-map-reduce.js', job, 1_800_000);

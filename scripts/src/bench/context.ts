@@ -8,6 +8,8 @@ export interface BenchContext {
   runs: number;
   /** Folder for host data and logs of this bench run. */
   workDir: string;
+  /** Folder of the Function App under test: its build runs on the host and its pipeline in the plain baseline. */
+  appDir: string;
   /** The project's data folder, where generated input files are cached between bench runs. */
   dataDir: string;
   azurite: RunningAzurite;

@@ -4,8 +4,8 @@ import { ownCpuSeconds } from './process-stats';
 
 /**
  * The speed reference for the map work: DuckDB reads the same CSV files from disk and computes, per group, the
- * count, sum, min, max and approximate quantiles of each metric. Run as a child process with one JSON argument
- * (`DuckDbJob`); prints one JSON line (`DuckDbResult`).
+ * count, sum, min, max and approximate quantiles of each metric. It runs as a child process with one JSON
+ * argument (`DuckDbJob`) and prints one JSON line (`DuckDbResult`).
  */
 export interface DuckDbJob {
   dir: string;

@@ -30,11 +30,10 @@ export interface PipelineModule {
 }
 
 /**
- * Loads the compiled pipeline of the Function App. `scripts/` compiles on its own, so the module is required at
- * run time and typed by the interface above.
+ * Loads the compiled pipeline of a Function App, by default the project's. `scripts/` compiles on its own, so the
+ * module is required at run time and typed by the interface above.
  */
-export function loadPipeline(): PipelineModule {
-  const app = path.dirname(require.resolve('@fanout/functions/package.json'));
+export function loadPipeline(appDir = path.dirname(require.resolve('@fanout/functions/package.json'))): PipelineModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the path is known only at run time
-  return require(path.join(app, 'dist', 'pipeline', 'index.js')) as PipelineModule;
+  return require(path.join(path.resolve(appDir), 'dist', 'pipeline', 'index.js')) as PipelineModule;
 }

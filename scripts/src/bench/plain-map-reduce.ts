@@ -9,14 +9,16 @@ import { ownCpuSeconds } from './process-stats';
 
 /**
  * The plain baseline: the same listing, reads, per-file `mapStream` and `mergeAll` as the orchestrated pipeline,
- * with `Promise.all` over a fixed number of workers instead of activities. Run as a child process with one
- * JSON argument (`PlainJob`); prints one JSON line (`PlainResult`).
+ * with `Promise.all` over a fixed number of workers instead of activities. It runs as a child process with one
+ * JSON argument (`PlainJob`) and prints one JSON line (`PlainResult`).
  */
 export interface PlainJob {
   /** Read blobs under `input/<batchId>/` of this storage, or the files of a local folder. */
   source:
     { kind: 'blobs'; connectionString: string; container: string; batchId: string } | { kind: 'files'; dir: string };
   concurrency: number;
+  /** Function App whose compiled pipeline maps and merges. @default the project's `functions/` */
+  appDir?: string;
   groupBy: string[];
   metrics: string[];
 }
@@ -76,7 +78,7 @@ async function writeSummary(job: PlainJob, summary: unknown): Promise<void> {
 
 /** Lists, maps every file with at most `concurrency` in flight, merges, summarizes and writes the summary. */
 export async function runPlain(job: PlainJob): Promise<PlainResult> {
-  const pipeline = loadPipeline();
+  const pipeline = loadPipeline(job.appDir);
   const cpuBefore = ownCpuSeconds();
   const started = performance.now();
 

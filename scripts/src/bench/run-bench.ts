@@ -3,7 +3,7 @@ import path from 'node:path';
 import { startLocalStorage } from '../stack';
 import { openStorage } from '../storage';
 import { startBenchHost } from './bench-host';
-import { functionsAppDir, startFunctionsHost } from './batch-runs';
+import { startFunctionsHost } from './batch-runs';
 import { runMapReduce } from './cases/map-reduce';
 import { runReplayGrowth } from './cases/replay-growth';
 import { runThroughput } from './cases/throughput';
@@ -20,6 +20,8 @@ export interface BenchPlan {
   cases: readonly CaseName[];
   /** The project's data folder; the bench works in `<dataDir>/bench/`. */
   dataDir: string;
+  /** Function App under test in the map-reduce and flights cases. */
+  appDir: string;
   /** Folder of the fixture app for the synthetic cases. */
   fixtureAppDir: string;
   progress(message: string): void;
@@ -38,6 +40,7 @@ export async function runBench(plan: BenchPlan): Promise<CaseResult[]> {
     runs: plan.sizes.runs,
     workDir,
     dataDir: plan.dataDir,
+    appDir: plan.appDir,
     azurite,
     storage: openStorage({ connectionString: azurite.connectionString }),
     progress: plan.progress,
@@ -51,8 +54,8 @@ export async function runBench(plan: BenchPlan): Promise<CaseResult[]> {
 }
 
 async function runFixtureCases(ctx: BenchContext, plan: BenchPlan): Promise<CaseResult[]> {
-  const wanted = (name: CaseName) => plan.cases.includes(name);
-  if (!wanted('wait') && !wanted('replay') && !wanted('throughput')) return [];
+  const selected = (name: CaseName) => plan.cases.includes(name);
+  if (!selected('wait') && !selected('replay') && !selected('throughput')) return [];
   const host = await startBenchHost({
     appDir: plan.fixtureAppDir,
     dataDir: path.join(ctx.workDir, 'fixture-host'),
@@ -61,9 +64,9 @@ async function runFixtureCases(ctx: BenchContext, plan: BenchPlan): Promise<Case
   const fixture = { ...ctx, host };
   const results: CaseResult[] = [];
   try {
-    if (wanted('wait')) results.push(await runWaitFanOut(fixture, plan.sizes.wait));
-    if (wanted('replay')) results.push(await runReplayGrowth(fixture, plan.sizes.replay));
-    if (wanted('throughput')) results.push(await runThroughput(fixture, plan.sizes.throughput));
+    if (selected('wait')) results.push(await runWaitFanOut(fixture, plan.sizes.wait));
+    if (selected('replay')) results.push(await runReplayGrowth(fixture, plan.sizes.replay));
+    if (selected('throughput')) results.push(await runThroughput(fixture, plan.sizes.throughput));
   } finally {
     await host.stop();
   }
@@ -73,7 +76,7 @@ async function runFixtureCases(ctx: BenchContext, plan: BenchPlan): Promise<Case
 async function runAppCases(ctx: BenchContext, plan: BenchPlan): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   if (plan.cases.includes('map-reduce')) {
-    ctx.progress(`starting the host on ${functionsAppDir()}`);
+    ctx.progress(`starting the host on ${ctx.appDir}`);
     const host = await startFunctionsHost(ctx, 'functions-host');
     try {
       for (const [index, size] of plan.sizes.mapReduce.entries()) {

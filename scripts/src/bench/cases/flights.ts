@@ -40,7 +40,8 @@ async function runReferences(ctx: BenchContext, batchId: string, files: FlightFi
   const plainBlobs = await runPlainBatch(ctx, batchId, COLUMNS);
   const fileJob: PlainJob = {
     source: { kind: 'files', dir: files.dir },
-    concurrency: appActivityConcurrency(),
+    concurrency: appActivityConcurrency(ctx.appDir),
+    appDir: ctx.appDir,
     ...COLUMNS,
   };
   const plainFiles = await runChildJob<PlainResult>('plain-map-reduce.js', fileJob, 1_800_000);
@@ -50,9 +51,9 @@ async function runReferences(ctx: BenchContext, batchId: string, files: FlightFi
 }
 
 /**
- * The demo's flights, one CSV file per day: the pipeline's rows per second and peak memory, against the plain
- * script over the same blobs, the plain script over the local files (the map work alone, on one core) and
- * DuckDB over the local files (the speed reference for the aggregation).
+ * Measures the pipeline's rows per second and peak memory on the demo's flights, one CSV file per day. The
+ * references are the plain script over the same blobs, the plain script over the local files (the map work
+ * alone, on one core) and DuckDB over the local files (the speed reference for the aggregation).
  */
 export async function runFlights(ctx: BenchContext, days: number | undefined): Promise<CaseResult> {
   const files = await exportFlightsByDay({ cacheDir: path.join(ctx.dataDir, 'flights'), days });

@@ -36,7 +36,7 @@ async function prepareBatch(ctx: BenchContext, size: MapReduceSize, batchId: str
 }
 
 /**
- * The orchestrated pipeline (the real Function App on the host) against the plain baseline over the same blobs.
+ * Compares the orchestrated pipeline (the Function App on the host) with the plain baseline over the same blobs.
  * Each round runs both, in alternating order so that load drifting during the round weighs on both alike. A host
  * that has not run a batch yet runs a batch of 10 files first, which is not measured.
  */
@@ -96,7 +96,7 @@ export async function runMapReduce(
     load: rounds.map((r) => r.load),
     setup:
       `${files} CSV blobs of ${size.rowsPerFile} rows (20 groups, 2 metrics) in in-memory Azurite; pipeline started ` +
-      `with POST /api/batches/{id}; plain script with Promise.all over ${appActivityConcurrency()} workers ` +
+      `with POST /api/batches/{id}; plain script with Promise.all over ${appActivityConcurrency(ctx.appDir)} workers ` +
       '(host.json maxConcurrentActivityFunctions), in its own process',
     details: rounds,
   });
