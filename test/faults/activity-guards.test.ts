@@ -1,6 +1,6 @@
 /**
- * The host's guards on what activities hand back, on a tiny app: an error of 100 KB is stored cut to 4 KB, and an
- * output above `maxActivityOutputBytes` (1 MB by default) is rejected as a failure instead of entering the history.
+ * The host's guards on what activities return, on a tiny app. An error of 100 KB is stored cut to 4 KB. An output
+ * above `maxActivityOutputBytes` (1 MB by default) fails the activity instead of entering the history.
  */
 import path from 'node:path';
 import { openTaskHub, requestJson, waitFor } from './support/batch-api';
@@ -73,8 +73,8 @@ describe('activity guards', () => {
     expect(sizes.historyStackTrace).toBeLessThanOrEqual(LIMIT_BYTES);
   });
 
-  // NOTE: the host cuts activity errors but stores the orchestrator's own failure message uncut; with the
-  // activity's cut message and stack trace inside it, this one is about 12 KB. Remove `.failing` once
+  // NOTE: the host cuts activity errors but stores the orchestrator's own failure message uncut. Because that
+  // message contains the activity's cut message and stack trace, it is about 12 KB here. Remove `.failing` once
   // `failed()` in host/src/durable/episode-decision.ts cuts it to `maxErrorMessageBytes`.
   it.failing('stores the orchestration failure cut to 4 KB', async () => {
     const status = await run('callThrowLargeError');

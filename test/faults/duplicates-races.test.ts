@@ -10,7 +10,7 @@ import { SALES_MANIFEST, salesFiles, uploadSalesBatch } from './support/sales-ba
 
 const WEBHOOK = '/runtime/webhooks/durabletask';
 
-/** The Event Grid BlobCreated event of a manifest, as Azure Storage publishes it. */
+/** Builds the Event Grid BlobCreated event of a manifest, as Azure Storage publishes it. */
 function manifestEvent(batchId: string, etag: string) {
   return {
     id: `event-${batchId}-${etag}`,

@@ -1,5 +1,5 @@
 /**
- * Security defaults of the host CLI: it listens on loopback unless told otherwise and warns when it does not,
+ * Security defaults of the host CLI: it listens on loopback unless `--host` names another address and then warns,
  * management URLs use the configured public URL, and no credential reaches its logs during a full batch run.
  */
 import {
@@ -148,7 +148,7 @@ describe('management URLs', () => {
   });
 });
 
-/** A connection string that authorizes with an account SAS, as a deployment without shared keys might use. */
+/** Builds a connection string that authorizes with an account SAS, as a deployment without shared keys might. */
 function sasConnectionString(azurite: RunningAzurite): string {
   const sas = generateAccountSASQueryParameters(
     {
