@@ -4,9 +4,9 @@ const liveChildren = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
 /**
- * Sends SIGTERM to the child when this process exits before it, so Azurite and the host never outlive
- * the command that started them. The `exit` event does not fire for a signal without a handler, so
- * commands that start children also handle SIGINT and SIGTERM.
+ * Sends SIGTERM to the child when this process exits before it, so Azurite and the host do not outlive
+ * the command that started them. SIGKILL skips the hook. The `exit` event does not fire for a signal
+ * without a handler either, so commands that start children also handle SIGINT and SIGTERM.
  */
 export function terminateOnExit(child: ChildProcess): void {
   liveChildren.add(child);

@@ -8,7 +8,7 @@ interface StartFlags extends StackFlags {
   storageOnly?: boolean;
 }
 
-/** `npm start`: Azurite and the local host on the Function App, until Ctrl-C. */
+/** Runs Azurite and the local host on the Function App (`npm start`) until Ctrl-C. */
 async function main(flags: StartFlags): Promise<void> {
   const dir = dataDir(flags);
   await mkdir(dir, { recursive: true });
