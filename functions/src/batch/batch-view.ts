@@ -1,5 +1,6 @@
 import { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
 import { BatchInput, BatchOutput, ChunkInput, ProgressStatus } from './contracts';
+import { countMapOutcomes, MapProgress } from './map-progress';
 import { resultLocation } from './paths';
 import { existingChunkStatuses, isActive } from './run-control';
 
@@ -33,6 +34,10 @@ export async function buildBatchView(
   if (progress && isActive(status) && progress.phase === 'mapping' && (progress.chunks ?? 0) > 1) {
     progress = await addChunkProgress(client, status.instanceId, input.runId, progress);
   }
+  if (progress && isActive(status) && progress.phase === 'mapping' && input.runId) {
+    const before = status.customStatus as ProgressStatus;
+    progress = withMapOutcomes(progress, before.done, await countMapOutcomes(batchId, input.runId));
+  }
 
   const view: BatchView = {
     batchId,
@@ -54,6 +59,18 @@ export async function buildBatchView(
     view.error = output;
   }
   return view;
+}
+
+/**
+ * Raises the counters to what the run's map outcome blobs show. `baseDone` is the orchestrator's own count when
+ * mapping started: the files a redrive keeps from its base run.
+ */
+function withMapOutcomes(progress: ProgressStatus, baseDone: number, outcomes: MapProgress): ProgressStatus {
+  return {
+    ...progress,
+    done: Math.max(progress.done, baseDone + outcomes.mapped),
+    failed: Math.max(progress.failed, outcomes.failed),
+  };
 }
 
 async function addChunkProgress(

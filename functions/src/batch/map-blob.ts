@@ -8,6 +8,7 @@ import { LogEvent } from '../telemetry/names';
 import { EventLogger, logEvent } from '../telemetry/log';
 import { recordMap } from '../telemetry/metrics';
 import { MapInput, MapOutput } from './contracts';
+import { MAP_OUTCOME_METADATA } from './map-progress';
 import { runFields, workBlob } from './paths';
 import { readChunkFiles, readRunManifest } from './run-files';
 
@@ -39,7 +40,8 @@ export async function mapBlob(input: MapInput, logger: EventLogger): Promise<Map
   let outcome: MapOutcome;
   try {
     outcome = await mapOne(batchId, name, run.manifest);
-    await writeJson(WORK_CONTAINER, workBlob.mapOutcome(batchId, runId, fileIndex), outcome);
+    const metadata = { [MAP_OUTCOME_METADATA]: outcome.ok ? 'mapped' : 'failed' };
+    await writeJson(WORK_CONTAINER, workBlob.mapOutcome(batchId, runId, fileIndex), outcome, metadata);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const durationMs = elapsedMs();

@@ -10,6 +10,7 @@ export const workBlob = {
   chunkFiles: (batchId: string, runId: string, chunk: number) => `${batchId}/runs/${runId}/chunks/${chunk}/files.json`,
   chunkPartial: (batchId: string, runId: string, chunk: number) =>
     `${batchId}/runs/${runId}/chunks/${chunk}/partial.json`,
+  mapFolder: (batchId: string, runId: string) => `${batchId}/runs/${runId}/map/`,
   mapOutcome: (batchId: string, runId: string, fileIndex: number) => `${batchId}/runs/${runId}/map/${fileIndex}.json`,
   merged: (batchId: string, runId: string) => `${batchId}/runs/${runId}/merged.json`,
 };

@@ -45,11 +45,18 @@ export async function readJson<T>(container: string, name: string): Promise<T | 
  * Uploads UTF-8 text. A container deleted after this process created it is created again, once, so a cleanup of
  * `work` or `results` does not fail every later write.
  */
-export async function writeText(container: string, name: string, text: string, contentType: string): Promise<void> {
+export async function writeText(
+  container: string,
+  name: string,
+  text: string,
+  contentType: string,
+  metadata?: Record<string, string>,
+): Promise<void> {
   const containerClientForWrite = await containerClient(container);
   const client = containerClientForWrite.getBlockBlobClient(name);
   const body = Buffer.from(text, 'utf8');
-  const upload = () => client.upload(body, body.length, { blobHTTPHeaders: { blobContentType: contentType } });
+  const upload = () =>
+    client.upload(body, body.length, { blobHTTPHeaders: { blobContentType: contentType }, metadata });
   try {
     await upload();
   } catch (error) {
@@ -59,6 +66,11 @@ export async function writeText(container: string, name: string, text: string, c
   }
 }
 
-export async function writeJson(container: string, name: string, value: unknown): Promise<void> {
-  await writeText(container, name, JSON.stringify(value), 'application/json');
+export async function writeJson(
+  container: string,
+  name: string,
+  value: unknown,
+  metadata?: Record<string, string>,
+): Promise<void> {
+  await writeText(container, name, JSON.stringify(value), 'application/json', metadata);
 }

@@ -1,0 +1,63 @@
+import { BlobServiceClient } from '@azure/storage-blob';
+import { DurableClient, DurableOrchestrationStatus, OrchestrationRuntimeStatus } from 'durable-functions';
+import { buildBatchView } from '../../functions/src/batch/batch-view';
+import { listBatchFiles } from '../../functions/src/batch/list-files';
+import { mapBlob } from '../../functions/src/batch/map-blob';
+import { newRunId } from '../../functions/src/batch/run-control';
+import { EventLogger } from '../../functions/src/telemetry/log';
+import { RunningAzurite, startAzurite } from '../../scripts/src/azurite';
+import { csvFile, makeRows, SALES_MANIFEST, uploadBatch } from './support/batch-data';
+
+const logger: EventLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** A status as the Durable client returns it for a run that is in its map phase. */
+function mappingStatus(batchId: string, runId: string, total: number): DurableOrchestrationStatus {
+  return {
+    name: 'batchOrchestrator',
+    instanceId: `batch-${batchId}`,
+    runtimeStatus: OrchestrationRuntimeStatus.Running,
+    input: { batchId, runId, mode: 'full' },
+    customStatus: { phase: 'mapping', total, done: 0, failed: 0, chunks: 1 },
+    output: null,
+    createdTime: new Date(),
+    lastUpdatedTime: new Date(),
+  } as DurableOrchestrationStatus;
+}
+
+describe('batch progress during the map phase', () => {
+  let azurite: RunningAzurite;
+
+  beforeAll(async () => {
+    azurite = await startAzurite();
+    process.env.DataStorage = azurite.connectionString;
+  });
+
+  afterAll(async () => {
+    delete process.env.DataStorage;
+    await azurite.stop();
+  });
+
+  it('counts files mapped before the fan-in completes', async () => {
+    const service = BlobServiceClient.fromConnectionString(azurite.connectionString);
+    const files = [
+      csvFile('a.csv', makeRows(1, 20)),
+      { name: 'b.csv', content: Buffer.from([0, 1, 2, 0, 255]) },
+      csvFile('c.csv', makeRows(2, 20)),
+      csvFile('d.csv', makeRows(3, 20)),
+    ];
+    await uploadBatch(service, 'progress', files, SALES_MANIFEST);
+    const runId = newRunId();
+    const listing = await listBatchFiles({ batchId: 'progress', runId, mode: 'full' }, logger);
+    if (!listing.ok) throw new Error(`listing failed: ${JSON.stringify(listing.error)}`);
+
+    for (const fileIndex of [0, 1, 2]) {
+      await mapBlob({ batchId: 'progress', runId, chunkIndex: 0, fileIndex }, logger);
+    }
+    // The Durable client is only asked for chunk statuses when a run has more than one chunk.
+    const view = await buildBatchView({} as DurableClient, 'progress', mappingStatus('progress', runId, 4));
+
+    expect(view.progress?.done).toBe(2);
+    expect(view.progress?.failed).toBe(1);
+    expect(view.progress?.total).toBe(4);
+  });
+});
