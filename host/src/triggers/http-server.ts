@@ -31,6 +31,13 @@ export const DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 /** Time a request that arrives while the host starts waits for it, in milliseconds. */
 const STARTUP_WAIT_MS = 30000;
 
+/**
+ * Idle time before the server closes a keep-alive connection, in milliseconds. It must outlast the clients' own
+ * idle timeout (5 s for Node's agents, which the durable client uses), or a client can reuse a socket at the moment
+ * the server closes it and get `socket hang up`.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65000;
+
 /** Time in-flight requests get to finish when the server closes, in milliseconds. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -51,6 +58,8 @@ export class HostHttpServer {
   constructor(options: HttpServerOptions) {
     this.#options = options;
     this.#server = http.createServer((req, res) => void this.#onRequest(req, res));
+    this.#server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    this.#server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   }
 
   /** Adds a handler after those already registered. */

@@ -45,6 +45,26 @@ describe('HTTP server options', () => {
     expect(await response.text()).toBe('https://functions.example.test/api/where?x=1');
   });
 
+  it('keeps idle keep-alive connections past the client idle timeout', async () => {
+    const host = await start(writeApp(URL_APP));
+    const socket = net.connect(host.port, '127.0.0.1');
+    let closedAt: number | undefined;
+    socket.on('close', () => (closedAt = Date.now()));
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    const request = 'GET /api/where HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n';
+
+    socket.write(request);
+    await waitFor(() => received.includes('/api/where') || undefined);
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    expect(closedAt).toBeUndefined();
+
+    received = '';
+    socket.write(request);
+    await waitFor(() => received.includes('/api/where') || undefined);
+    socket.destroy();
+  }, 30000);
+
   it('keeps the public origin for an absolute-form request target', async () => {
     const host = await start(writeApp(URL_APP));
     const body = await new Promise<string>((resolve, reject) => {
