@@ -56,7 +56,18 @@ function summarizeMetric(metric: MetricPartial | undefined, quantiles: readonly 
 
   const sketch = metric && metric.count > 0 ? decodeSketch(metric.sketch) : undefined;
   for (const quantile of quantiles) {
-    summary[quantileField(quantile)] = sketch ? sketchQuantile(sketch, quantile) : null;
+    summary[quantileField(quantile)] = sketch
+      ? clamp(sketchQuantile(sketch, quantile), metric!.min, metric!.max)
+      : null;
   }
   return summary;
+}
+
+/**
+ * Keeps a sketch quantile inside the exact range. A DDSketch returns the midpoint of a bucket, which can lie just
+ * outside the observed values (98.5 for a single value of 98); the true quantile never does, so clamping only
+ * moves the estimate closer to it.
+ */
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(Math.max(value, min), max);
 }
