@@ -97,7 +97,10 @@ describe('mergeAll', () => {
   test('rejects a partial without sumExpansion', async () => {
     const partial = await partialOf('carrier,delay\nAA,1\n');
     const { sumExpansion: _dropped, ...metric } = partial.groups[0].metrics.delay;
-    const broken = { ...partial, groups: [{ ...partial.groups[0], metrics: { delay: metric } }] } as PartialAggregate;
+    const broken = {
+      ...partial,
+      groups: [{ ...partial.groups[0], metrics: { delay: metric } }],
+    } as unknown as PartialAggregate;
     expect(() => mergeAll([partial, broken])).toThrow(/Invalid partial: metric "delay" needs/);
   });
 

@@ -56,9 +56,8 @@ function summarizeMetric(metric: MetricPartial | undefined, quantiles: readonly 
 
   const sketch = metric && metric.count > 0 ? decodeSketch(metric.sketch) : undefined;
   for (const quantile of quantiles) {
-    summary[quantileField(quantile)] = sketch
-      ? clamp(sketchQuantile(sketch, quantile), metric!.min, metric!.max)
-      : null;
+    const value = sketch ? sketchQuantile(sketch, quantile) : null;
+    summary[quantileField(quantile)] = value === null ? null : clamp(value, summary.min, summary.max);
   }
   return summary;
 }
@@ -68,6 +67,6 @@ function summarizeMetric(metric: MetricPartial | undefined, quantiles: readonly 
  * outside the observed values (98.5 for a single value of 98); the true quantile never does, so clamping only
  * moves the estimate closer to it.
  */
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(Math.max(value, min), max);
+function clamp(value: number, min: number | null, max: number | null): number {
+  return Math.min(Math.max(value, min ?? -Infinity), max ?? Infinity);
 }
