@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CliError } from '../errors';
-import { DATA_CONNECTION, HOST_CONNECTION, INPUT_CONTAINER, TASK_HUB_SETTING } from '../names';
+import { DATA_CONNECTION, HOST_CONNECTION, INPUT_CONTAINER, RESULTS_CONTAINER, TASK_HUB_SETTING } from '../names';
+import { WORK_CONTAINER } from '../names';
 import { startBenchHost, type BenchHost, type EngineCounters } from './bench-host';
 import { runChildJob } from './child-job';
 import type { BenchContext } from './context';
 import { waitForInstance } from './durable-client';
 import type { PlainJob, PlainResult } from './plain-map-reduce';
 import { readProcessUsage } from './process-stats';
+import { deleteBlobs } from './storage-reset';
 
 /** Folder of the project's Function App, the default app under test. */
 export function functionsAppDir(): string {
@@ -36,6 +38,18 @@ export function startFunctionsHost(ctx: BenchContext, name: string, nodeFlags?: 
   });
 }
 
+/** Deletes the work blobs of earlier runs of the batch, so every run starts with the same blobs in storage. */
+async function deleteRunBlobs(ctx: BenchContext, batchId: string): Promise<void> {
+  await deleteBlobs(ctx.storage, WORK_CONTAINER, `${batchId}/runs/`);
+}
+
+/** Deletes the batch's input, work and result blobs once its case is done. */
+export async function deleteBatch(ctx: BenchContext, batchId: string): Promise<void> {
+  for (const container of [INPUT_CONTAINER, WORK_CONTAINER, RESULTS_CONTAINER]) {
+    await deleteBlobs(ctx.storage, container, `${batchId}/`);
+  }
+}
+
 export interface PipelineRun {
   wallMs: number;
   runId: string;
@@ -62,6 +76,7 @@ export async function runPipelineBatch(
   batchId: string,
   previousRunId: string | undefined,
 ): Promise<PipelineRun> {
+  await deleteRunBlobs(ctx, batchId);
   const before: EngineCounters = await host.counters();
   const hostCpu = host.usage().cpuSeconds;
   const azuriteCpu = readProcessUsage(ctx.azurite.process.pid ?? 0).cpuSeconds;
@@ -102,6 +117,7 @@ export async function runPlainBatch(
   batchId: string,
   manifest: { groupBy: string[]; metrics: string[] },
 ): Promise<PlainRun> {
+  await deleteRunBlobs(ctx, batchId);
   const azuriteCpu = readProcessUsage(ctx.azurite.process.pid ?? 0).cpuSeconds;
   const job: PlainJob = {
     source: { kind: 'blobs', connectionString: ctx.azurite.connectionString, container: INPUT_CONTAINER, batchId },

@@ -46,7 +46,8 @@ export async function runBench(plan: BenchPlan): Promise<CaseResult[]> {
     progress: plan.progress,
   };
   try {
-    return [...(await runFixtureCases(ctx, plan)), ...(await runAppCases(ctx, plan))];
+    const results = [...(await runFixtureCases(ctx, plan)), ...(await runAppCases(ctx, plan))];
+    return results.sort((a, b) => parseInt(a.title, 10) - parseInt(b.title, 10));
   } finally {
     await azurite.stop();
     await rm(workDir, { recursive: true, force: true });

@@ -81,6 +81,7 @@ function flightsResult(rounds: Round[], files: FlightFiles, days: number | undef
   const rows = rounds[0].pipeline.rows;
   const rate = (ms: number) => rows / (ms / 1000);
   const megabytes = (bytes: number) => bytes / 2 ** 20;
+  const ratios = (reference: (round: Round) => number) => rounds.map((r) => r.pipeline.wallMs / reference(r));
   const measure = (label: string, unit: string, values: number[], digits = 0): Measurement => ({
     label,
     unit,
@@ -112,9 +113,15 @@ function flightsResult(rounds: Round[], files: FlightFiles, days: number | undef
         rounds.map((r) => rate(r.duckdb.wallMs)),
       ),
       measure(
+        'pipeline over plain script over the blobs, wall time',
+        '',
+        ratios((r) => r.plainBlobs.wallMs),
+        2,
+      ),
+      measure(
         'pipeline over DuckDB, wall time',
         '',
-        rounds.map((r) => r.pipeline.wallMs / r.duckdb.wallMs),
+        ratios((r) => r.duckdb.wallMs),
         1,
       ),
       measure(

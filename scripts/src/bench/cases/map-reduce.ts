@@ -3,6 +3,7 @@ import { uploadBatch } from '../../upload';
 import type { BenchHost } from '../bench-host';
 import {
   appActivityConcurrency,
+  deleteBatch,
   runPipelineBatch,
   runPlainBatch,
   type PipelineRun,
@@ -50,6 +51,7 @@ export async function runMapReduce(
     const warmUpSize = { files: 10, rowsPerFile: size.rowsPerFile };
     await prepareBatch(ctx, warmUpSize, 'bench-mr-warm-up');
     await runPipelineBatch(ctx, host, 'bench-mr-warm-up', undefined);
+    await deleteBatch(ctx, 'bench-mr-warm-up');
   }
   const batchId = `bench-mr-${size.files}`;
   await prepareBatch(ctx, size, batchId);
@@ -68,6 +70,8 @@ export async function runMapReduce(
       `map-reduce ${size.files} run ${run + 1}: ${pipeline.wallMs.toFixed(0)} ms, ${plain.wallMs.toFixed(0)} ms`,
     );
   }
+
+  await deleteBatch(ctx, batchId);
 
   const pipelineMs = rounds.map((r) => r.pipeline.wallMs);
   const plainMs = rounds.map((r) => r.plain.wallMs);
