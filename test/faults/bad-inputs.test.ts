@@ -204,8 +204,11 @@ describe('bad input to the Function App', () => {
     expect(started).toEqual([]);
   });
 
-  it('body over 1 MB is a 413', async () => {
-    const response = await requestJson(stack.host.url, 'POST', '/api/batches/big-body', 'x'.repeat(1024 * 1024 + 1));
+  it.each([
+    ['batch API', '/api/batches/big-body'],
+    ['Durable API', '/runtime/webhooks/durabletask/orchestrators/batchOrchestrator'],
+  ])('body over 1 MB to the %s is a 413', async (_api, route) => {
+    const response = await requestJson(stack.host.url, 'POST', route, 'x'.repeat(1024 * 1024 + 1));
     expect(response.status).toBe(413);
     expect(String(response.body.error)).toContain('exceeds the maximum of 1048576 bytes');
   });
@@ -216,6 +219,18 @@ describe('bad input to the Function App', () => {
     const response = await requestJson(stack.host.url, 'POST', '/api/batches/malformed', '{"reason": ');
     expect(response.status).toBe(400);
     expect(String(response.body.error)).toContain('not valid JSON');
+  });
+
+  it('malformed JSON input to the Durable API is a 400', async () => {
+    const route = '/runtime/webhooks/durabletask/orchestrators/batchOrchestrator/batch-malformed-input';
+    const response = await requestJson(stack.host.url, 'POST', route, '{"batchId": ');
+    expect(response.status).toBe(400);
+    const instance = await requestJson(
+      stack.host.url,
+      'GET',
+      '/runtime/webhooks/durabletask/instances/batch-malformed-input',
+    );
+    expect(instance.status).toBe(404);
   });
 
   it.each([
