@@ -204,6 +204,22 @@ describe('bad input to the Function App', () => {
     expect(started).toEqual([]);
   });
 
+  it('queue message that is not base64 moves to the poison queue', async () => {
+    const queue = stack.queues.getQueueClient('blob-created');
+    await queue.createIfNotExists();
+    await queue.sendMessage('{not base64 and not an event}');
+
+    const poison = stack.queues.getQueueClient('blob-created-poison');
+    const moved = await waitFor(async () => {
+      const peeked = (await poison.peekMessages({ numberOfMessages: 32 })).peekedMessageItems;
+      return peeked.find((message) => message.messageText === '{not base64 and not an event}');
+    }, 'the message in blob-created-poison');
+    const left = (await queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems;
+
+    expect(moved.messageText).toBe('{not base64 and not an event}');
+    expect(left.filter((message) => message.messageText === '{not base64 and not an event}')).toEqual([]);
+  });
+
   it.each([
     ['batch API', '/api/batches/big-body'],
     ['Durable API', '/runtime/webhooks/durabletask/orchestrators/batchOrchestrator'],
