@@ -80,6 +80,17 @@ describe('terminate during the fan-out', () => {
     expect(String(view.error)).toContain('fault test');
   });
 
+  it('stays stopped after a host restart', async () => {
+    const before = { instances: batchInstances(), activities: taskHubActivities(stack.dataDir, 'batch-stop') };
+
+    await stack.restartHost();
+    await pause(3000);
+
+    expect(batchInstances()).toEqual(before.instances);
+    expect(taskHubActivities(stack.dataDir, 'batch-stop')).toEqual(before.activities);
+    expect((await requestJson(stack.host.url, 'GET', '/api/batches/stop')).body.runtimeStatus).toBe('Terminated');
+  });
+
   it('purge removes the run and its chunks from the task hub', async () => {
     const chunkCount = batchInstances().length - 1;
 
