@@ -106,8 +106,8 @@ describe('management URLs', () => {
         blobEvents: false,
       }),
     ]);
-    for (const each of [stack, trusting]) {
-      await uploadSalesBatch(each.blobs, 'urls', [csvFile('a.csv', makeRows(1, 5))], SALES_MANIFEST);
+    for (const target of [stack, trusting]) {
+      await uploadSalesBatch(target.blobs, 'urls', [csvFile('a.csv', makeRows(1, 5))], SALES_MANIFEST);
     }
   });
 

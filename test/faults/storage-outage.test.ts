@@ -1,9 +1,8 @@
 /**
  * Azurite stopped and started again while a batch maps its files. Azurite keeps its data in a folder and comes
  * back on the same ports, as a storage account does after an outage. The failed storage calls must be retried
- * and the batch must complete with every file counted once. A short outage is absorbed by the storage SDK's own
- * retries; a long one outlasts them, so the map activities fail and the orchestration's retry policy runs them
- * again.
+ * and the batch must complete with every file counted once. The storage SDK's own retries absorb a short outage.
+ * A long one outlasts them, so the map activities fail and the orchestration's retry policy runs them again.
  */
 import { BlobServiceClient } from '@azure/storage-blob';
 import fs from 'node:fs';

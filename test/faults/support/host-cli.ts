@@ -18,7 +18,7 @@ export interface HostCliOptions {
   extraArgs?: string[];
   /** File that collects every stdout and stderr line of every host started with it. */
   logFile: string;
-  /** Prefix of the command, such as `['unshare', '-rn']`; the host runs as its last argument list. */
+  /** Command that runs the host, such as `['unshare', '-rn']`; the host's own command line follows it. */
   wrapper?: string[];
 }
 

@@ -32,7 +32,7 @@ export async function uploadSalesBatch(
   await uploadManifest(blobs, batchId, manifest);
 }
 
-/** The summary without the fields that differ between two runs of the same input: ids and timing. */
+/** Removes the fields that differ between two runs of the same input, ids and timing, from a summary. */
 export function comparableSummary(summary: Record<string, unknown>): Record<string, unknown> {
   const rest = { ...summary };
   for (const field of ['batchId', 'instanceId', 'runId', 'timing', 'manifestEtag']) delete rest[field];
