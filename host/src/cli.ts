@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { ConfigurationError } from './config/errors';
 import { createHostDashboard } from './dashboard';
+import { ConflictError, InvalidSettingError } from './durable/errors';
 import { formatFunctionList } from './function-list';
 import { RunningHost, startHost } from './host';
 import { createLogger } from './logger';
@@ -27,7 +28,14 @@ interface StartOptions {
 }
 
 /** Errors with a complete message for the user, printed as one line without a stack trace. */
-const USER_ERRORS = [ConfigurationError, PortInUseError, AppLoadError, StorageConnectionError];
+const USER_ERRORS = [
+  ConfigurationError,
+  PortInUseError,
+  AppLoadError,
+  StorageConnectionError,
+  ConflictError,
+  InvalidSettingError,
+];
 
 function integer(min: number, max: number) {
   return (text: string): number => {

@@ -12,6 +12,9 @@ import type {
   RegisteredFunction,
 } from './contracts';
 import { createDurableService } from './durable';
+import { ConflictError } from './durable/errors';
+import { readDurableSettings } from './durable/settings';
+import { HubLock } from './durable/store/hub-lock';
 import { createLogger } from './logger';
 import { startTriggers, StartedTriggers } from './triggers/start-triggers';
 import type { BlobEventRule } from './triggers/blob-event-rule';
@@ -83,10 +86,18 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   const settings = mergeSettings(readLocalSettings(appDir), options.env ?? process.env, options.settings);
   const hostJson = readHostJson(appDir, settings);
+  // The task hub lock comes first, so a second host on the same data folder fails before it listens or prints.
+  const lock = options.createDurableService ? undefined : lockTaskHub(dataDir, hostJson);
   const server = new HostHttpServer({ ...options, logger });
-  await server.listen();
-
   const cleanup: (() => Promise<void>)[] = [];
+  if (lock) cleanup.push(async () => lock.release());
+  try {
+    await server.listen();
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+
   try {
     return await startParts(options, { appDir, dataDir, settings, hostJson, server, logger, cleanup });
   } catch (error) {
@@ -151,6 +162,21 @@ async function startParts(options: HostOptions, context: StartContext): Promise<
       await runCleanup(cleanup, logger);
     }),
   };
+}
+
+/** Takes the lock of the default engine's task hub file, naming the data folder when a live host holds it. */
+function lockTaskHub(dataDir: string, hostJson: HostJsonSettings): HubLock {
+  const hubFile = path.join(dataDir, `${readDurableSettings(hostJson.durableTask).hubName}.sqlite`);
+  try {
+    return HubLock.acquire(hubFile);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const owner = /\(pid (\d+)\)/.exec(error.message)?.[1];
+    throw new ConflictError(
+      `data folder ${dataDir} is in use by another host${owner ? ` (pid ${owner})` : ''}: stop that host, or run a second stack on its own folder with --data DIR`,
+      error.status,
+    );
+  }
 }
 
 function createDurable(options: HostOptions, context: StartContext, invoker: FunctionInvoker): DurableService {

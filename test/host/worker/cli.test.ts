@@ -94,6 +94,22 @@ describe('host CLI', () => {
     }
   });
 
+  it('refuses a data folder whose task hub a live host holds, before it listens, in one line', async () => {
+    const hubName = 'TestHubName';
+    fs.writeFileSync(path.join(dataDir, `${hubName}.sqlite.lock`), String(process.pid));
+    const run = runCli(['start', '--app', path.join(FIXTURE_APPS, 'basic-http'), '--port', '0', '--data', dataDir]);
+    try {
+      expect(await run.exit).toBe(1);
+      expect(run.stderr()).toBe(
+        `error: data folder ${dataDir} is in use by another host (pid ${process.pid}): stop that host, or run a second stack on its own folder with --data DIR\n`,
+      );
+      expect(run.stdout()).toBe('');
+      expect(fs.readFileSync(path.join(dataDir, `${hubName}.sqlite.lock`), 'utf8')).toBe(String(process.pid));
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
   it('rejects an invalid option value in one line', async () => {
     const run = runCli(['start', '--blob-events', 'input', '--data', dataDir]);
     expect(await run.exit).toBe(1);
