@@ -164,7 +164,7 @@ async function startParts(options: HostOptions, context: StartContext): Promise<
   };
 }
 
-/** Takes the lock of the default engine's task hub file, naming the data folder when a live host holds it. */
+/** Locks the default engine's task hub file, and names the data folder when a live host owns the lock. */
 function lockTaskHub(dataDir: string, hostJson: HostJsonSettings): HubLock {
   const hubFile = path.join(dataDir, `${readDurableSettings(hostJson.durableTask).hubName}.sqlite`);
   try {

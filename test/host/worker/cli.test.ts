@@ -94,7 +94,7 @@ describe('host CLI', () => {
     }
   });
 
-  it('refuses a data folder whose task hub a live host holds, before it listens, in one line', async () => {
+  it('rejects a data folder in use', async () => {
     const hubName = 'TestHubName';
     fs.writeFileSync(path.join(dataDir, `${hubName}.sqlite.lock`), String(process.pid));
     const run = runCli(['start', '--app', path.join(FIXTURE_APPS, 'basic-http'), '--port', '0', '--data', dataDir]);
