@@ -15,17 +15,29 @@ export interface BuildAppOptions {
   readonly environments?: readonly EnvironmentConfig[];
 }
 
+/**
+ * Variable that replaces every environment's `namePrefix`. Storage account names are global across Azure, so each
+ * deployment of this repository (a fork, a second subscription) sets its own prefix here instead of editing code.
+ */
+export const NAME_PREFIX_VARIABLE = 'FANOUT_NAME_PREFIX';
+
 /** Validates every environment and declares one stack per environment, named after it. */
 export function buildApp(options: BuildAppOptions = {}): App {
-  const environments = options.environments ?? ENVIRONMENTS;
+  const env = options.env ?? process.env;
+  const environments = withNamePrefix(options.environments ?? ENVIRONMENTS, env[NAME_PREFIX_VARIABLE]);
   assertValidEnvironments(environments);
-  const stateBackend = readStateBackendSettings(options.env ?? process.env);
+  const stateBackend = readStateBackendSettings(env);
   const app = new App({ outdir: options.outdir });
 
   for (const environment of environments) {
     new FanOutStack(app, environment.name, { environment, stateBackend });
   }
   return app;
+}
+
+function withNamePrefix(environments: readonly EnvironmentConfig[], prefix: string | undefined) {
+  if (prefix === undefined || prefix === '') return environments;
+  return environments.map((environment) => ({ ...environment, namePrefix: prefix }));
 }
 
 if (require.main === module) {

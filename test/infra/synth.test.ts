@@ -5,7 +5,7 @@ import path from 'node:path';
 import { InvalidConfigurationError } from '../../infra/config/validation';
 import { ENVIRONMENTS } from '../../infra/environments';
 import { FanOutStack } from '../../infra/fan-out-stack';
-import { buildApp } from '../../infra/main';
+import { buildApp, NAME_PREFIX_VARIABLE } from '../../infra/main';
 import { synthesizeEnvironment, withTestingApp } from './support/synthesized-stack';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -150,5 +150,28 @@ describe('synthesis', () => {
     expect(json.output.function_app_hostname.value).toMatch(
       /^\$\{azurerm_function_app_flex_consumption\.[^.]+\.default_hostname\}$/,
     );
+  });
+});
+
+describe('name prefix from the environment', () => {
+  function storageAccountNames(env: NodeJS.ProcessEnv): string[] {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fan-out-prefix-'));
+    try {
+      buildApp({ outdir, env }).synth();
+      const stack = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', dev.name, 'cdk.tf.json'), 'utf8'));
+      return Object.values(stack.resource.azurerm_storage_account as Record<string, { name: string }>)
+        .map((account) => account.name)
+        .sort();
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+
+  it('replaces the configured prefix in global names', () => {
+    expect(storageAccountNames({ [NAME_PREFIX_VARIABLE]: 'contoso7' })).toEqual(['contoso7devdata', 'contoso7devhost']);
+  });
+
+  it('rejects an invalid prefix naming the field', () => {
+    expect(() => storageAccountNames({ [NAME_PREFIX_VARIABLE]: 'Bad_Prefix' })).toThrow(/namePrefix "Bad_Prefix"/);
   });
 });

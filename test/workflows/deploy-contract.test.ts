@@ -12,13 +12,20 @@ interface SynthesizedStack {
   output: Record<string, unknown>;
 }
 
+/** Evaluates `${{ vars.NAME }}` as GitHub does for a repository that has not set the variable: to ''. */
+function withUnsetVariables(env: Record<string, string>): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).map(([name, value]) => [name, value.replace(/\$\{\{\s*vars\.\w+\s*\}\}/g, '')]),
+  );
+}
+
 /** Synthesizes the stack as the CI workflow does, with the environment its synth step sets. */
 function synthesize(stack: string): SynthesizedStack {
   const ci = parse(readFileSync(join(WORKFLOW_DIR, 'ci.yml'), 'utf8'));
   const synthStep = ci.jobs.test.steps.find((step: { run?: string }) => step.run === 'npm run synth');
   const outdir = mkdtempSync(join(tmpdir(), 'deploy-contract-'));
   try {
-    buildApp({ outdir, env: { ...synthStep.env } }).synth();
+    buildApp({ outdir, env: withUnsetVariables(synthStep.env) }).synth();
     return JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
   } finally {
     rmSync(outdir, { recursive: true, force: true });
