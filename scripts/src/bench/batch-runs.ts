@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CliError } from '../errors';
-import { DATA_CONNECTION, HOST_CONNECTION, INPUT_CONTAINER, RESULTS_CONTAINER, TASK_HUB_SETTING } from '../names';
+import { DATA_CONNECTION, HOST_CONNECTION, INPUT_CONTAINER, TASK_HUB_SETTING } from '../names';
 import { WORK_CONTAINER } from '../names';
 import { startBenchHost, type BenchHost, type EngineCounters } from './bench-host';
 import { runChildJob } from './child-job';
@@ -41,13 +41,6 @@ export function startFunctionsHost(ctx: BenchContext, name: string, nodeFlags?: 
 /** Deletes the work blobs of earlier runs of the batch, so every run starts with the same blobs in storage. */
 async function deleteRunBlobs(ctx: BenchContext, batchId: string): Promise<void> {
   await deleteBlobs(ctx.storage, WORK_CONTAINER, `${batchId}/runs/`);
-}
-
-/** Deletes the batch's input, work and result blobs once its case is done. */
-export async function deleteBatch(ctx: BenchContext, batchId: string): Promise<void> {
-  for (const container of [INPUT_CONTAINER, WORK_CONTAINER, RESULTS_CONTAINER]) {
-    await deleteBlobs(ctx.storage, container, `${batchId}/`);
-  }
 }
 
 export interface PipelineRun {

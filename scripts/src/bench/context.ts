@@ -2,8 +2,8 @@ import type { RunningAzurite } from '../azurite';
 import type { Storage } from '../storage';
 import type { BenchHost } from './bench-host';
 
-/** What every case gets: the run count, a work folder, storage, the progress log. */
-export interface BenchContext {
+/** What every case gets: the run count, folders and the progress log. */
+export interface BenchSettings {
   /** Measured runs per case, after one warm-up run. */
   runs: number;
   /** Folder for host data and logs of this bench run. */
@@ -12,13 +12,17 @@ export interface BenchContext {
   appDir: string;
   /** The project's data folder, where generated input files are cached between bench runs. */
   dataDir: string;
-  azurite: RunningAzurite;
-  storage: Storage;
   /** Writes a progress line to stderr. */
   progress(message: string): void;
 }
 
+/** Settings plus the Azurite instance of one storage case. */
+export interface BenchContext extends BenchSettings {
+  azurite: RunningAzurite;
+  storage: Storage;
+}
+
 /** A host running the fan-out fixture app, shared by the synthetic cases. */
-export interface FixtureHostContext extends BenchContext {
+export interface FixtureHostContext extends BenchSettings {
   host: BenchHost;
 }

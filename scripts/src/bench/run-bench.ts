@@ -4,11 +4,11 @@ import { startLocalStorage } from '../stack';
 import { openStorage } from '../storage';
 import { startBenchHost } from './bench-host';
 import { startFunctionsHost } from './batch-runs';
-import { runMapReduce } from './cases/map-reduce';
+import { runMapReduce, type MapReduceSize } from './cases/map-reduce';
 import { runReplayGrowth } from './cases/replay-growth';
 import { runThroughput } from './cases/throughput';
 import { runWaitFanOut } from './cases/wait-fan-out';
-import type { BenchContext } from './context';
+import type { BenchContext, BenchSettings } from './context';
 import type { CaseResult } from './results';
 import type { BenchSizes } from './sizes';
 
@@ -27,34 +27,44 @@ export interface BenchPlan {
   progress(message: string): void;
 }
 
-/** Starts in-memory Azurite, runs the selected cases in order and stops everything it started. */
+/** Runs the selected cases in order and stops everything it started. */
 export async function runBench(plan: BenchPlan): Promise<CaseResult[]> {
   const workDir = path.join(plan.dataDir, 'bench', `run-${process.pid}-${Date.now()}`);
   await mkdir(workDir, { recursive: true });
-  const azurite = await startLocalStorage({
-    dataDir: workDir,
-    ports: { api: 0, blob: 0, queue: 0, table: 0 },
-    inMemory: true,
-  });
-  const ctx: BenchContext = {
+  const settings: BenchSettings = {
     runs: plan.sizes.runs,
     workDir,
     dataDir: plan.dataDir,
     appDir: plan.appDir,
-    azurite,
-    storage: openStorage({ connectionString: azurite.connectionString }),
     progress: plan.progress,
   };
   try {
-    const results = [...(await runFixtureCases(ctx, plan)), ...(await runAppCases(ctx, plan))];
+    const results = [...(await runFixtureCases(settings, plan)), ...(await runAppCases(settings, plan))];
     return results.sort((a, b) => parseInt(a.title, 10) - parseInt(b.title, 10));
   } finally {
-    await azurite.stop();
     await rm(workDir, { recursive: true, force: true });
   }
 }
 
-async function runFixtureCases(ctx: BenchContext, plan: BenchPlan): Promise<CaseResult[]> {
+/**
+ * Runs a storage case on its own in-memory Azurite. Azurite 3.35 reads slow down as blobs accumulate, and its
+ * garbage collection, which first runs 10 minutes after start, stalled listings for minutes after thousands of
+ * deletions here, so no case inherits another's storage.
+ */
+async function withAzurite<T>(settings: BenchSettings, run: (ctx: BenchContext) => Promise<T>): Promise<T> {
+  const azurite = await startLocalStorage({
+    dataDir: settings.workDir,
+    ports: { api: 0, blob: 0, queue: 0, table: 0 },
+    inMemory: true,
+  });
+  try {
+    return await run({ ...settings, azurite, storage: openStorage({ connectionString: azurite.connectionString }) });
+  } finally {
+    await azurite.stop();
+  }
+}
+
+async function runFixtureCases(ctx: BenchSettings, plan: BenchPlan): Promise<CaseResult[]> {
   const selected = (name: CaseName) => plan.cases.includes(name);
   if (!selected('wait') && !selected('replay') && !selected('throughput')) return [];
   const host = await startBenchHost({
@@ -74,23 +84,27 @@ async function runFixtureCases(ctx: BenchContext, plan: BenchPlan): Promise<Case
   return results;
 }
 
-async function runAppCases(ctx: BenchContext, plan: BenchPlan): Promise<CaseResult[]> {
+async function runAppCases(settings: BenchSettings, plan: BenchPlan): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   if (plan.cases.includes('map-reduce')) {
-    ctx.progress(`starting the host on ${ctx.appDir}`);
-    const host = await startFunctionsHost(ctx, 'functions-host');
-    try {
-      for (const [index, size] of plan.sizes.mapReduce.entries()) {
-        results.push(await runMapReduce(ctx, host, size, index === 0));
-      }
-    } finally {
-      await host.stop();
+    for (const size of plan.sizes.mapReduce) {
+      results.push(await withAzurite(settings, (ctx) => runMapReduceOnNewHost(ctx, size)));
     }
   }
   if (plan.cases.includes('flights')) {
     // Loaded on demand: the flights export imports hyparquet, an ES module that jest cannot load.
     const { runFlights } = await import('./cases/flights');
-    results.push(await runFlights(ctx, plan.sizes.flightDays));
+    results.push(await withAzurite(settings, (ctx) => runFlights(ctx, plan.sizes.flightDays)));
   }
   return results;
+}
+
+async function runMapReduceOnNewHost(ctx: BenchContext, size: MapReduceSize): Promise<CaseResult> {
+  ctx.progress(`starting the host on ${ctx.appDir}`);
+  const host = await startFunctionsHost(ctx, `functions-host-${size.files}`);
+  try {
+    return await runMapReduce(ctx, host, size);
+  } finally {
+    await host.stop();
+  }
 }

@@ -3,7 +3,6 @@ import { uploadBatch } from '../../upload';
 import type { BenchHost } from '../bench-host';
 import {
   appActivityConcurrency,
-  deleteBatch,
   runPipelineBatch,
   runPlainBatch,
   type PipelineRun,
@@ -38,21 +37,14 @@ async function prepareBatch(ctx: BenchContext, size: MapReduceSize, batchId: str
 
 /**
  * Compares the orchestrated pipeline (the Function App on the host) with the plain baseline over the same blobs.
- * Each round runs both, in alternating order so that load drifting during the round weighs on both alike. A host
- * that has not run a batch yet runs a batch of 10 files first, which is not measured.
+ * Each round runs both, in alternating order so that load drifting during the round weighs on both alike. A batch
+ * of 10 files runs first to warm the host up and is not measured.
  */
-export async function runMapReduce(
-  ctx: BenchContext,
-  host: BenchHost,
-  size: MapReduceSize,
-  warmUp: boolean,
-): Promise<CaseResult> {
-  if (warmUp) {
-    const warmUpSize = { files: 10, rowsPerFile: size.rowsPerFile };
-    await prepareBatch(ctx, warmUpSize, 'bench-mr-warm-up');
-    await runPipelineBatch(ctx, host, 'bench-mr-warm-up', undefined);
-    await deleteBatch(ctx, 'bench-mr-warm-up');
-  }
+export async function runMapReduce(ctx: BenchContext, host: BenchHost, size: MapReduceSize): Promise<CaseResult> {
+  const warmUpSize = { files: 10, rowsPerFile: size.rowsPerFile };
+  await prepareBatch(ctx, warmUpSize, 'bench-mr-warm-up');
+  await runPipelineBatch(ctx, host, 'bench-mr-warm-up', undefined);
+
   const batchId = `bench-mr-${size.files}`;
   await prepareBatch(ctx, size, batchId);
   let previous: string | undefined;
@@ -70,8 +62,6 @@ export async function runMapReduce(
       `map-reduce ${size.files} run ${run + 1}: ${pipeline.wallMs.toFixed(0)} ms, ${plain.wallMs.toFixed(0)} ms`,
     );
   }
-
-  await deleteBatch(ctx, batchId);
 
   const pipelineMs = rounds.map((r) => r.pipeline.wallMs);
   const plainMs = rounds.map((r) => r.plain.wallMs);
