@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { terminateOnExit } from './child-cleanup';
 import { AzuriteStartError, RunningAzurite, startAzurite } from './azurite';
 import { CliError } from './errors';
@@ -35,6 +36,10 @@ export interface RunningStack {
   connectionString: string;
   /** Path of the host's log file when hostLog is 'file'. */
   hostLogFile?: string;
+  /** Process id of the host. */
+  hostPid: number;
+  /** Resolves with a one-line message when the host process exits before `stop()` is called. */
+  hostExited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -42,7 +47,12 @@ export interface RunningStack {
 export interface StackRecord {
   apiUrl: string;
   connectionString: string;
+  /** Process id of `npm start`. */
   pid: number;
+  /** Process id of the host, when recorded. */
+  hostPid?: number;
+  /** Ports of the stack, when recorded. */
+  ports?: StackPorts;
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -56,16 +66,24 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const logFile = options.hostLog === 'inherit' ? undefined : path.join(options.dataDir, 'host.log');
     const host = spawnHost(options, azurite.connectionString, logFile);
     const timeoutMs = options.startTimeoutMs ?? 60_000;
-    const started = hostStarted(host, timeoutMs);
-    await waitForHost(host, apiUrl, timeoutMs, logFile);
-    await started;
+    try {
+      await hostStarted(host, apiUrl, timeoutMs, logFile);
+    } catch (error) {
+      await stopChild(host.child);
+      throw error;
+    }
     return {
       apiUrl,
       dashboardUrl: `${apiUrl}/`,
       connectionString: azurite.connectionString,
       hostLogFile: logFile,
+      hostPid: host.child.pid ?? 0,
+      hostExited: host.exited.then(async (code) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return hostExitMessage(host, code, 'while running', logFile);
+      }),
       stop: async () => {
-        await stopChild(host);
+        await stopChild(host.child);
         await azurite.stop();
       },
     };
@@ -113,7 +131,15 @@ function portFlag(ports: StackPorts, port: number): string {
   return '--blob-port';
 }
 
-function spawnHost(options: StackOptions, connectionString: string, logFile: string | undefined): ChildProcess {
+/** The host child process, its exit and the last `error:` line it printed. */
+interface HostProcess {
+  child: ChildProcess;
+  /** Resolves with the exit code, or null after a signal. */
+  exited: Promise<number | null>;
+  lastError(): string | undefined;
+}
+
+function spawnHost(options: StackOptions, connectionString: string, logFile: string | undefined): HostProcess {
   const cli = path.join(path.dirname(require.resolve('@fanout/host/package.json')), 'dist', 'cli.js');
   const app = path.dirname(require.resolve('@fanout/functions/package.json'));
   for (const built of [cli, path.join(app, 'dist')]) {
@@ -139,50 +165,58 @@ function spawnHost(options: StackOptions, connectionString: string, logFile: str
   };
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   terminateOnExit(child);
-  if (logFile) {
-    const log = createWriteStream(logFile, { flags: 'a' });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-  } else {
-    child.stdout?.pipe(process.stdout);
-    child.stderr?.pipe(process.stderr);
-  }
-  return child;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined;
+  child.stdout?.pipe(log ?? process.stdout);
+
+  // The host's `error:` line is reported by the caller, so on a terminal it is held back to print it once.
+  let lastError: string | undefined;
+  const errors = createInterface({ input: child.stderr! });
+  errors.on('line', (line) => {
+    if (line.startsWith('error: ')) lastError = line.slice('error: '.length);
+    if (log) log.write(`${line}\n`);
+    else if (!line.startsWith('error: ')) process.stderr.write(`${line}\n`);
+  });
+  return { child, exited, lastError: () => lastError };
 }
 
-async function waitForHost(host: ChildProcess, apiUrl: string, timeoutMs: number, logFile?: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited: number | null | undefined;
-  host.once('exit', (code) => (exited = code));
+function hostExitMessage(host: HostProcess, code: number | null, when: string, logFile?: string): string {
+  const reason = host.lastError();
   const seeLog = logFile ? `: see ${logFile}` : '';
-  while (Date.now() < deadline) {
-    if (exited !== undefined) throw new CliError(`the local host exited with code ${exited} while starting${seeLog}`);
-    if (await isHttpServing(`${apiUrl}/`, 1000)) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  await stopChild(host);
-  throw new CliError(`the local host did not respond at ${apiUrl} within ${timeoutMs / 1000} s${seeLog}`);
+  const status = code === null ? `was killed (${host.child.signalCode ?? 'signal'})` : `exited with code ${code}`;
+  return `the local host ${status} ${when}${reason ? `: ${reason}` : seeLog}`;
 }
 
 /**
- * Resolves when the host CLI prints its closing startup line, which comes once the app, the durable
- * engine and the triggers run, or after maxMs. Attach it right after spawning so the line is not missed.
+ * Waits until the host prints its closing startup line, which comes once the app, the durable engine and the
+ * triggers run, and its API responds. Rejects as soon as the host exits, and when timeoutMs passes first.
  */
-function hostStarted(host: ChildProcess, maxMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    let output = '';
-    const done = () => {
-      clearTimeout(timer);
-      host.stdout?.off('data', onData);
-      resolve();
-    };
-    const onData = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-1000);
-      if (/Host listening on /.test(output)) done();
-    };
-    const timer = setTimeout(done, maxMs);
-    host.stdout?.on('data', onData);
-  });
+async function hostStarted(host: HostProcess, apiUrl: string, timeoutMs: number, logFile?: string): Promise<void> {
+  let printed = false;
+  let output = '';
+  const onData = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-1000);
+    if (/Host listening on /.test(output)) printed = true;
+  };
+  host.child.stdout?.on('data', onData);
+  let exitCode: number | null | undefined;
+  void host.exited.then((code) => (exitCode = code));
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (Date.now() < deadline) {
+      // Lets the stderr reader take the host's last lines before the exit is reported.
+      if (exitCode !== undefined) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        throw new CliError(hostExitMessage(host, exitCode, 'while starting', logFile));
+      }
+      if (printed && (await isHttpServing(`${apiUrl}/`, 1000))) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    host.child.stdout?.off('data', onData);
+  }
+  const seeLog = logFile ? `: see ${logFile}` : '';
+  throw new CliError(`the local host did not start at ${apiUrl} within ${timeoutMs / 1000} s${seeLog}`);
 }
 
 /** Stops a child process with SIGTERM, then SIGKILL after 10 s. */
@@ -206,8 +240,41 @@ export async function writeStackRecord(dataDir: string, record: StackRecord): Pr
   await writeFile(stackRecordPath(dataDir), JSON.stringify(record, null, 2));
 }
 
-export async function removeStackRecord(dataDir: string): Promise<void> {
+/** Removes `<dataDir>/stack.json` only when it is the record of this process, so another stack keeps its record. */
+export async function removeStackRecord(dataDir: string, owner: StackRecord): Promise<void> {
+  const current = await readStackRecord(dataDir);
+  if (!current || current.pid !== owner.pid || current.apiUrl !== owner.apiUrl) return;
   await rm(stackRecordPath(dataDir), { force: true });
+}
+
+/** Reads `<dataDir>/stack.json`, or returns undefined when it is missing or unreadable. */
+export async function readStackRecord(dataDir: string): Promise<StackRecord | undefined> {
+  try {
+    const record = JSON.parse(await readFile(stackRecordPath(dataDir), 'utf8')) as StackRecord;
+    return typeof record.pid === 'number' && typeof record.apiUrl === 'string' ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Returns true when a process with this id runs. */
+export function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Throws when `<dataDir>/stack.json` belongs to another live `npm start`, before anything is started. */
+export async function assertDataDirFree(dataDir: string): Promise<void> {
+  const record = await readStackRecord(dataDir);
+  if (!record || record.pid === process.pid || !isProcessAlive(record.pid)) return;
+  throw new CliError(
+    `data folder ${dataDir} is in use by the stack at ${record.apiUrl} (pid ${record.pid}): stop it, or run a second stack on its own folder with --data DIR`,
+  );
 }
 
 /** Finds the stack that `npm start` recorded, if its API still responds; without a record, returns an empty one. */

@@ -2,7 +2,15 @@ import { Command } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import { runCommand } from './errors';
 import { addStackFlags, dataDir, StackFlags, stackPorts } from './stack-options';
-import { removeStackRecord, startLocalStorage, startStack, writeStackRecord } from './stack';
+import { CliError } from './errors';
+import {
+  assertDataDirFree,
+  removeStackRecord,
+  StackRecord,
+  startLocalStorage,
+  startStack,
+  writeStackRecord,
+} from './stack';
 
 interface StartFlags extends StackFlags {
   storageOnly?: boolean;
@@ -13,6 +21,7 @@ async function main(flags: StartFlags): Promise<void> {
   const dir = dataDir(flags);
   await mkdir(dir, { recursive: true });
   const ports = stackPorts(flags);
+  await assertDataDirFree(dir);
   // A signal during startup exits at once; the exit hook then terminates the children started so far.
   const exitEarly = () => process.exit(130);
   process.once('SIGINT', exitEarly);
@@ -32,7 +41,14 @@ async function main(flags: StartFlags): Promise<void> {
 
   const stack = await startStack({ dataDir: dir, ports, hostLog: 'inherit' });
   started();
-  await writeStackRecord(dir, { apiUrl: stack.apiUrl, connectionString: stack.connectionString, pid: process.pid });
+  const record: StackRecord = {
+    apiUrl: stack.apiUrl,
+    connectionString: stack.connectionString,
+    pid: process.pid,
+    hostPid: stack.hostPid,
+    ports,
+  };
+  await writeStackRecord(dir, record);
   printLines([
     `API        ${stack.apiUrl}/api/batches/{batchId}`,
     `Durable    ${stack.apiUrl}/runtime/webhooks/durabletask/instances`,
@@ -42,10 +58,12 @@ async function main(flags: StartFlags): Promise<void> {
     '',
     'Try: npm run demo   (in another terminal)        Stop: Ctrl-C',
   ]);
-  await untilSignal();
-  process.stdout.write('stopping the host and Azurite...\n');
+  const hostDied = await Promise.race([untilSignal().then(() => undefined), stack.hostExited]);
+  if (hostDied) process.stdout.write('the host stopped: stopping Azurite...\n');
+  else process.stdout.write('stopping the host and Azurite...\n');
   await stack.stop();
-  await removeStackRecord(dir);
+  await removeStackRecord(dir, record);
+  if (hostDied) throw new CliError(hostDied);
 }
 
 function printLines(lines: string[]): void {

@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { LOCAL_TASK_HUB } from '../../scripts/src/names';
+import { builtScript, expectOneLineError, freePort, REPO_ROOT, runScript } from './run-script';
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+async function stackArgs(dataDir: string): Promise<{ args: string[]; blob: number }> {
+  const [api, blob, queue, table] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const ports = ['--port', api, '--blob-port', blob, '--queue-port', queue, '--table-port', table].map(String);
+  return { args: [...ports, '--data', dataDir], blob };
+}
+
+describe('npm start on a data folder in use', () => {
+  const start = builtScript('start');
+  let dataDir: string;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'fanout-start-'));
+  });
+
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('fails fast on a locked task hub', async () => {
+    // The lock names this test process, which is alive, as the owner of the task hub.
+    await writeFile(path.join(dataDir, `${LOCAL_TASK_HUB}.sqlite.lock`), String(process.pid));
+    const { args, blob } = await stackArgs(dataDir);
+    const began = Date.now();
+
+    const run = await runScript(start, args, { timeoutMs: 50_000 });
+
+    expectOneLineError(run, new RegExp(`data folder ${dataDir} is in use by another host.*--data DIR`));
+    expect(Date.now() - began).toBeLessThan(45_000);
+    expect(run.stdout).not.toMatch(/Try: npm run demo/);
+    expect(await accepts(blob)).toBe(false);
+  }, 60_000);
+
+  it('keeps the record of another stack', async () => {
+    const record = JSON.stringify({ apiUrl: 'http://127.0.0.1:1', connectionString: '', pid: process.pid });
+    await writeFile(path.join(dataDir, 'stack.json'), record);
+    const { args } = await stackArgs(dataDir);
+
+    const run = await runScript(start, args, { timeoutMs: 30_000 });
+
+    expectOneLineError(run, new RegExp(`data folder ${dataDir} is in use by the stack at http://127.0.0.1:1`));
+    expect(await readFile(path.join(dataDir, 'stack.json'), 'utf8')).toBe(record);
+  }, 40_000);
+});
+
+describe('npm start whose host dies', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'fanout-host-dies-'));
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('reports the death and stops Azurite', async () => {
+    const { args, blob } = await stackArgs(dataDir);
+    const child = spawn(process.execPath, [builtScript('start'), ...args], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const recordFile = path.join(dataDir, 'stack.json');
+    try {
+      expect(await until(async () => existsSync(recordFile), 90_000)).toBe(true);
+      const { hostPid } = JSON.parse(await readFile(recordFile, 'utf8')) as { hostPid: number };
+      process.kill(hostPid, 'SIGKILL');
+
+      expect(await exited).toBe(1);
+      expect(stderr.trimEnd().split('\n').pop()).toBe('error: the local host was killed (SIGKILL) while running');
+      expect(existsSync(recordFile)).toBe(false);
+      expect(await until(async () => !(await accepts(blob)), 10_000)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 120_000);
+});
