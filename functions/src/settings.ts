@@ -21,3 +21,9 @@ export const WORK_CONTAINER = 'work';
 
 /** Blob name, under `input/<batchId>/`, whose creation commits a batch. */
 export const MANIFEST_BLOB_NAME = '_manifest.json';
+
+/** App setting that caps the files of a batch whose manifest has no `maxItems`. */
+export const MAX_FILES_SETTING = 'BATCH_MAX_FILES';
+
+/** Files a batch may have when the manifest has no `maxItems` and `BATCH_MAX_FILES` is not set. */
+export const DEFAULT_MAX_FILES = 100000;

@@ -1,11 +1,12 @@
 import { BlobServiceClient } from '@azure/storage-blob';
 import { BatchOutput, ListOutput, MapOutput, RunMode } from '../../functions/src/batch/contracts';
 import { readLatestRun } from '../../functions/src/batch/latest-run';
-import { listBatchFiles } from '../../functions/src/batch/list-files';
+import { listBatchFiles, maxFiles } from '../../functions/src/batch/list-files';
 import { mapBlob } from '../../functions/src/batch/map-blob';
 import { newRunId } from '../../functions/src/batch/run-control';
 import { reduceBatch, reduceChunk } from '../../functions/src/batch/reduce';
 import { writeBatchResult } from '../../functions/src/batch/write-result';
+import { SettingsSource } from '../../functions/src/storage/connection';
 import { EventLogger, parseLogLine } from '../../functions/src/telemetry/log';
 import { RunningAzurite, startAzurite } from '../../scripts/src/azurite';
 import {
@@ -34,12 +35,24 @@ interface ActivityRun {
   output: BatchOutput;
 }
 
+interface RunOptions {
+  /** App settings the listing reads instead of `process.env`. */
+  settings?: SettingsSource;
+  /** Runs between the listing and the map step, for example to delete a listed blob. */
+  afterListing?: () => Promise<void>;
+}
+
 /** Calls the activities in the order the batch orchestrator does, without the Durable engine. */
-async function runActivities(batchId: string, mode: RunMode = 'full', baseRunId?: string): Promise<ActivityRun> {
+async function runActivities(
+  batchId: string,
+  mode: RunMode = 'full',
+  baseRunId?: string,
+  options: RunOptions = {},
+): Promise<ActivityRun> {
   const runId = newRunId();
   const instanceId = `batch-${batchId}`;
   const startedAt = new Date().toISOString();
-  const listing = await listBatchFiles({ batchId, runId, mode, baseRunId }, logger);
+  const listing = await listBatchFiles({ batchId, runId, mode, baseRunId }, logger, options.settings);
   const common = { batchId, instanceId, runId, mode, startedAt, finishedAt: new Date().toISOString() };
   if (!listing.ok) {
     const output = await writeBatchResult(
@@ -48,6 +61,7 @@ async function runActivities(batchId: string, mode: RunMode = 'full', baseRunId?
     );
     return { listing, maps: [], output };
   }
+  await options.afterListing?.();
 
   const maps: MapOutput[] = [];
   for (const chunk of listing.chunks) {
@@ -175,18 +189,97 @@ describe('batch activities on Azurite', () => {
     expect((await summaryOf('too-many')).status).toBe('failed');
   });
 
+  it('BATCH_MAX_FILES caps files without maxItems', async () => {
+    const files = [0, 1, 2].map((index) => csvFile(`f${index}.csv`, makeRows(index, 2)));
+    await uploadBatch(service, 'capped', files, SALES_MANIFEST);
+    const settings = { BATCH_MAX_FILES: '2' };
+
+    const listed = await runActivities('capped', 'full', undefined, { settings });
+
+    expect(listed.listing).toEqual({
+      ok: false,
+      error: {
+        kind: 'too-many-items',
+        message:
+          'Batch capped has 3 files, more than the limit of 2 for a manifest without maxItems: set maxItems in ' +
+          'the manifest (or the app setting BATCH_MAX_FILES) to raise it, or split the batch',
+      },
+    });
+    expect(await summaryOf('capped')).toMatchObject({ status: 'failed', error: { kind: 'too-many-items' } });
+
+    await uploadBatch(service, 'capped', [], { ...SALES_MANIFEST, files: ['f0.csv', 'f1.csv', 'f2.csv'] });
+    const named = await runActivities('capped', 'full', undefined, { settings });
+    expect(named.listing).toMatchObject({ ok: false, error: { kind: 'too-many-items' } });
+
+    await uploadBatch(service, 'capped', [], { ...SALES_MANIFEST, maxItems: 3 });
+    const raised = await runActivities('capped', 'full', undefined, { settings });
+    expect(raised.output).toMatchObject({ status: 'completed', total: 3, succeeded: 3 });
+  });
+
+  it('BATCH_MAX_FILES default and validation', () => {
+    expect(maxFiles({})).toBe(100000);
+    expect(maxFiles({ BATCH_MAX_FILES: ' 250000 ' })).toBe(250000);
+    expect(() => maxFiles({ BATCH_MAX_FILES: '0' })).toThrow(
+      'App setting BATCH_MAX_FILES is "0": set a positive integer, or remove it to use 100000',
+    );
+  });
+
+  it('missing listed files fail listing', async () => {
+    const names = ['a.csv', ...Array.from({ length: 12 }, (_, index) => `gone-${index}.csv`)];
+    await uploadBatch(service, 'missing-files', [csvFile('a.csv', makeRows(1, 3))], {
+      ...SALES_MANIFEST,
+      files: names,
+    });
+
+    const run = await runActivities('missing-files');
+
+    const shown = names.slice(1, 11).map((name) => `"${name}"`);
+    const message =
+      'Batch missing-files: 12 of the 13 files the manifest lists do not exist under input/missing-files/ ' +
+      `(the first 10: ${shown.join(', ')}): upload them, or remove them from "files"`;
+    expect(run.listing).toEqual({ ok: false, error: { kind: 'missing-files', message } });
+    expect(run.maps).toEqual([]);
+    const summary = await summaryOf('missing-files');
+    expect(summary).toMatchObject({ status: 'failed', error: { kind: 'missing-files', message } });
+    expect(run.output).toMatchObject({ status: 'failed', total: 0, error: { kind: 'missing-files' } });
+  });
+
+  it('300,000 missing files fail fast', async () => {
+    const names = Array.from({ length: 300000 }, (_, index) => `absent/${index}.csv`);
+    await uploadBatch(service, 'huge-files', [csvFile('x.csv', makeRows(1, 2))], {
+      ...SALES_MANIFEST,
+      files: names,
+      maxItems: names.length,
+    });
+    const started = Date.now();
+
+    const run = await runActivities('huge-files');
+
+    expect(Date.now() - started).toBeLessThan(20000);
+    expect(run.listing).toMatchObject({ ok: false, error: { kind: 'missing-files' } });
+    const message = (run.listing as { error: { message: string } }).error.message;
+    expect(message).toContain('300000 of the 300000 files the manifest lists do not exist');
+    expect(message).toContain('"absent/9.csv"');
+    expect(message).not.toContain('"absent/10.csv"');
+  }, 60000);
+
   it('bad files become typed failures', async () => {
     const files = [
       csvFile('good.csv', makeRows(1, 10)),
       { name: 'no-amount.csv', content: 'region,price\neu,3\n', rows: [] },
       { name: 'notes.txt', content: 'hello', rows: [] },
+      csvFile('gone.csv', makeRows(2, 3)),
     ];
     await uploadBatch(service, 'bad-files', files, {
       ...SALES_MANIFEST,
       files: ['good.csv', 'no-amount.csv', 'notes.txt', 'gone.csv'],
     });
+    // A blob deleted after the listing is still a per-file failure.
+    const afterListing = async () => {
+      await service.getContainerClient('input').getBlobClient('bad-files/gone.csv').delete();
+    };
 
-    const run = await runActivities('bad-files');
+    const run = await runActivities('bad-files', 'full', undefined, { afterListing });
 
     expect(run.maps.map((map) => (map.ok ? 'ok' : map.kind))).toEqual([
       'ok',

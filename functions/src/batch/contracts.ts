@@ -26,7 +26,8 @@ export interface ChunkRef {
   count: number;
 }
 
-export type BatchErrorKind = 'invalid-manifest' | 'manifest-not-found' | 'too-many-items' | 'no-previous-run';
+export type BatchErrorKind =
+  'invalid-manifest' | 'manifest-not-found' | 'too-many-items' | 'missing-files' | 'no-previous-run';
 
 export interface BatchError {
   kind: BatchErrorKind;
@@ -97,7 +98,7 @@ export interface WriteResultInput {
   /** Files of the whole batch. */
   total: number;
   toleratedFailurePercentage: number;
-  /** Set when the run failed before mapping (invalid manifest, too many files, no run to redrive). */
+  /** Set when the run failed before mapping (invalid manifest, too many or missing files, no run to redrive). */
   error?: BatchError;
   startedAt: string;
   mappedAt?: string;

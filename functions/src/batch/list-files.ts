@@ -3,22 +3,40 @@ import { parseManifest } from '../pipeline/manifest';
 import { truncateMessage } from '../pipeline/truncate';
 import { FailedBlob, Manifest } from '../pipeline/types';
 import { containerClient, readText } from '../storage/blobs';
-import { INPUT_CONTAINER, MANIFEST_BLOB_NAME, RESULTS_CONTAINER } from '../settings';
+import {
+  DEFAULT_MAX_FILES,
+  INPUT_CONTAINER,
+  MANIFEST_BLOB_NAME,
+  MAX_FILES_SETTING,
+  RESULTS_CONTAINER,
+} from '../settings';
+import { SettingsSource } from '../storage/connection';
 import { LogEvent } from '../telemetry/names';
 import { EventLogger, logEvent } from '../telemetry/log';
+import { ConfigurationError } from '../errors';
 import { BatchError, ChunkRef, ListInput, ListOutput } from './contracts';
 import { readLatestRun } from './latest-run';
 import { manifestBlobName, normalizeEtag } from './manifest-blob';
 import { resultBlob, runFields } from './paths';
 import { readRunManifest, RunManifest, writeChunkFiles, writeRunManifest } from './run-files';
 
+/** Number of missing names that the error of a manifest with missing `files` lists. */
+const MISSING_FILES_LISTED = 10;
+
 /**
  * Reads and validates the manifest, lists the batch's files (or, for a redrive, the files of the last
  * `failed.jsonl`), writes the manifest and one file list per chunk to the work container and returns only counts
  * and chunk ranges. Invalid input is returned as an error, so the orchestrator can still write a failed result.
+ * Invalid input is an invalid manifest, more files than `maxItems` (or `BATCH_MAX_FILES` when the manifest has
+ * none), or names in `files` that do not exist under the batch prefix.
  */
-export async function listBatchFiles(input: ListInput, logger: EventLogger): Promise<ListOutput> {
-  const planned = input.mode === 'redrive' ? await planRedrive(input) : await planFullRun(input.batchId);
+export async function listBatchFiles(
+  input: ListInput,
+  logger: EventLogger,
+  settings: SettingsSource = process.env,
+): Promise<ListOutput> {
+  const planned =
+    input.mode === 'redrive' ? await planRedrive(input) : await planFullRun(input.batchId, maxFiles(settings));
   if ('error' in planned) {
     logEvent(logger, 'warn', LogEvent.listRejected, { ...runFields(input.batchId, input.runId), ...planned.error });
     return { ok: false, error: planned.error };
@@ -55,7 +73,7 @@ export async function listBatchFiles(input: ListInput, logger: EventLogger): Pro
 
 type Plan = { run: RunManifest; files: string[] } | { error: BatchError };
 
-async function planFullRun(batchId: string): Promise<Plan> {
+async function planFullRun(batchId: string, defaultLimit: number): Promise<Plan> {
   const blob = await readText(INPUT_CONTAINER, manifestBlobName(batchId));
   if (!blob) {
     const message = `Manifest ${INPUT_CONTAINER}/${manifestBlobName(batchId)} not found: upload it after the batch files`;
@@ -70,14 +88,53 @@ async function planFullRun(batchId: string): Promise<Plan> {
     return { error: { kind: 'invalid-manifest', message: truncateMessage(error.message) } };
   }
 
-  const files = manifest.files ?? (await listInputBlobs(batchId));
-  if (manifest.maxItems !== undefined && files.length > manifest.maxItems) {
-    const message =
-      `Batch ${batchId} has ${files.length} files, more than the manifest's maxItems ${manifest.maxItems}: ` +
-      'raise maxItems or split the batch';
-    return { error: { kind: 'too-many-items', message } };
+  const limit = manifest.maxItems ?? defaultLimit;
+  const tooMany = (count: number) => tooManyFiles(batchId, count, manifest.maxItems, limit);
+  if (manifest.files && manifest.files.length > limit) return tooMany(manifest.files.length);
+  const listed = await listInputBlobs(batchId);
+  if (!manifest.files) {
+    if (listed.length > limit) return tooMany(listed.length);
+    return plan(manifest, blob.etag, listed);
   }
-  return { run: { manifest, manifestEtag: normalizeEtag(blob.etag), total: files.length }, files };
+
+  const present = new Set(listed);
+  const missing = manifest.files.filter((name) => !present.has(name));
+  if (missing.length > 0) {
+    const firstMissing = missing.slice(0, MISSING_FILES_LISTED).map((name) => JSON.stringify(name));
+    const first = missing.length > MISSING_FILES_LISTED ? `the first ${MISSING_FILES_LISTED}: ` : '';
+    const message =
+      `Batch ${batchId}: ${missing.length} of the ${manifest.files.length} files the manifest lists do not exist ` +
+      `under ${INPUT_CONTAINER}/${batchId}/ (${first}${firstMissing.join(', ')}): upload them, or remove them from "files"`;
+    return { error: { kind: 'missing-files', message: truncateMessage(message) } };
+  }
+  return plan(manifest, blob.etag, manifest.files);
+}
+
+function plan(manifest: Manifest, etag: string | undefined, files: string[]): Plan {
+  return { run: { manifest, manifestEtag: normalizeEtag(etag), total: files.length }, files };
+}
+
+function tooManyFiles(batchId: string, count: number, maxItems: number | undefined, limit: number): Plan {
+  const message =
+    maxItems !== undefined
+      ? `Batch ${batchId} has ${count} files, more than the manifest's maxItems ${maxItems}: ` +
+        'raise maxItems or split the batch'
+      : `Batch ${batchId} has ${count} files, more than the limit of ${limit} for a manifest without maxItems: ` +
+        `set maxItems in the manifest (or the app setting ${MAX_FILES_SETTING}) to raise it, or split the batch`;
+  return { error: { kind: 'too-many-items', message } };
+}
+
+/** Returns the file limit of a batch whose manifest has no `maxItems`: `BATCH_MAX_FILES`, else 100,000. */
+export function maxFiles(settings: SettingsSource): number {
+  const text = settings[MAX_FILES_SETTING]?.trim();
+  if (text === undefined || text === '') return DEFAULT_MAX_FILES;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new ConfigurationError(
+      `App setting ${MAX_FILES_SETTING} is ${JSON.stringify(text)}: set a positive integer, or remove it to use ${DEFAULT_MAX_FILES}`,
+    );
+  }
+  return value;
 }
 
 /** Blob names under `input/<batchId>/`, relative to that prefix, in listing order, without the manifest. */

@@ -46,14 +46,17 @@ function checkList(value: unknown, checkItem: (item: unknown) => string | undefi
   if (!Array.isArray(value)) {
     return 'is not an array';
   }
+  // A Set keeps the duplicate check linear: a manifest may list hundreds of thousands of files.
+  const seen = new Set<unknown>();
   for (const [index, item] of value.entries()) {
     const problem = checkItem(item);
     if (problem) {
       return `has item ${index} = ${JSON.stringify(item)}, which ${problem}`;
     }
-    if (value.indexOf(item) !== index) {
+    if (seen.has(item)) {
       return `has item ${index} = ${JSON.stringify(item)}, which is a duplicate`;
     }
+    seen.add(item);
   }
   return undefined;
 }
