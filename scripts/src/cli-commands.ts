@@ -5,6 +5,7 @@ import { apiOptions, GlobalFlags, storageFor } from './cli-context';
 import { CliError } from './errors';
 import { loadManifest, ManifestFlags } from './manifest';
 import { formatBytes } from './report';
+import { prepareOutFile } from './out-file';
 import { downloadSummary } from './summary';
 import { listDataFiles, uploadBatch } from './upload';
 import { batchExitCode, describeOutcome, waitForBatch } from './wait';
@@ -88,6 +89,7 @@ export async function redriveCommand(id: string, flags: GlobalFlags): Promise<vo
 
 export async function resultCommand(id: string, flags: GlobalFlags & { out?: string }): Promise<void> {
   const batchId = validateBatchId(id);
+  if (flags.out) await prepareOutFile(flags.out);
   const text = await downloadSummary(storageFor(flags), batchId);
   if (!flags.out) {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);

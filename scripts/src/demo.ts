@@ -10,6 +10,7 @@ import { formatBytes, formatTopGroups } from './report';
 import { addStackFlags, dataDir, StackFlags, stackPorts } from './stack-options';
 import { findRunningStack, RunningStack, startStack } from './stack';
 import { openStorage, Storage } from './storage';
+import { prepareOutFile } from './out-file';
 import { BatchSummary, downloadSummary, parseSummary } from './summary';
 import { uploadBatch } from './upload';
 import { batchExitCode, describeOutcome, waitForBatch } from './wait';
@@ -41,11 +42,18 @@ async function connect(
   return { api: { url: stack.apiUrl }, storage: openStorage({ connectionString: stack.connectionString }), stack };
 }
 
-async function prepareFiles(flags: DemoFlags, dir: string): Promise<FlightFiles> {
+/** Number of days in the flights data set, the largest valid --days. */
+const MAX_DAYS = 182;
+
+function parseDays(flags: DemoFlags): number | undefined {
   const days = flags.days === undefined ? undefined : Number(flags.days);
-  if (days !== undefined && !(Number.isInteger(days) && days > 0)) {
-    throw new CliError(`invalid --days '${flags.days}': use a whole number of days from 1 to 182`);
+  if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= MAX_DAYS)) {
+    throw new CliError(`invalid --days '${flags.days}': use a whole number of days from 1 to ${MAX_DAYS}`);
   }
+  return days;
+}
+
+async function prepareFiles(days: number | undefined, dir: string): Promise<FlightFiles> {
   process.stderr.write('preparing one CSV file per day from vega-datasets flights-3m.parquet\n');
   const files = await exportFlightsByDay({ cacheDir: path.join(dir, 'flights'), days });
   process.stderr.write(`${files.cached ? 'reused' : 'wrote'} ${files.files.length} files in ${files.dir}\n`);
@@ -101,9 +109,11 @@ function resultLines(summary: BatchSummary, facts: RunFacts): string[] {
 async function main(flags: DemoFlags): Promise<number> {
   const startedAt = Date.now();
   const batchId = validateBatchId(flags.batch ?? defaultBatchId());
+  const days = parseDays(flags);
+  if (flags.out) await prepareOutFile(flags.out);
   const dir = dataDir(flags);
   await mkdir(dir, { recursive: true });
-  const files = await prepareFiles(flags, dir);
+  const files = await prepareFiles(days, dir);
   const started: { stack?: RunningStack } = {};
   exitOnSignal(() => started.stack);
   const { api, storage, stack } = await connect(flags, dir);
@@ -137,7 +147,7 @@ async function main(flags: DemoFlags): Promise<number> {
 
 const program = addStackFlags(new Command('demo'))
   .description('Run the pipeline on the 3 million US flight records from the vega-datasets package')
-  .option('--days <n>', 'take only the first N days of the data (1 to 182)')
+  .option('--days <n>', `take only the first N days of the data (1 to ${MAX_DAYS})`)
   .option('--out <file>', 'also write summary.json to this file')
   .option('--batch <id>', 'batch id (default: flights-<UTC timestamp>)')
   .option('--connection-string <value>', 'storage of an already running stack (default: the one npm start recorded)')
