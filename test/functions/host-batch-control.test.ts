@@ -232,6 +232,21 @@ describe('batch control on the local host', () => {
     expect(notObject.body.error).toBe('Request body must be a JSON object, got [1]');
   });
 
+  it.each([
+    ['a number', '{"reason":42}', 42, '42'],
+    ['an object', '{"reason":{"text":"stop"}}', { text: 'stop' }, '{"text":"stop"}'],
+    ['null', '{"reason":null}', null, 'null'],
+  ])('terminate reason as %s is a 400', async (_case, body, value, shown) => {
+    const response = await request(host, 'POST', '/api/batches/reason-e2e/terminate', body);
+
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({
+      error: `Invalid field "reason" in request body: expected a string, got ${shown}`,
+      field: 'reason',
+      value,
+    });
+  });
+
   it('invalid orchestration input fails the run', async () => {
     const input = { batchId: 'input-e2e', runId: '../escape', mode: 'full' };
     const route = '/runtime/webhooks/durabletask/orchestrators/batchOrchestrator/batch-input-e2e';

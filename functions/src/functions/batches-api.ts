@@ -9,6 +9,8 @@ import { batchInstanceId } from '../batch/paths';
 import { findStatus, isActive, purgeBatch, startBatchRun, StartRequest, terminateBatch } from '../batch/run-control';
 import { ConflictError, NotFoundError } from '../errors';
 import { validateBatchId } from '../pipeline/batch-id';
+import { InvalidInputError } from '../pipeline/errors';
+import { describeValue } from '../pipeline/truncate';
 import { LogEvent } from '../telemetry/names';
 import { logEvent } from '../telemetry/log';
 import { readJsonObjectBody } from '../http/request-body';
@@ -103,7 +105,14 @@ async function purge(batchId: string, _request: HttpRequest, client: DurableClie
 
 async function terminate(batchId: string, request: HttpRequest, client: DurableClient, context: InvocationContext) {
   const body = await readJsonObjectBody(request, ['reason']);
-  const reason = typeof body.reason === 'string' && body.reason !== '' ? body.reason : 'terminated through the API';
+  if (body.reason !== undefined && typeof body.reason !== 'string') {
+    throw new InvalidInputError(
+      `Invalid field "reason" in request body: expected a string, got ${describeValue(body.reason)}`,
+      'reason',
+      body.reason,
+    );
+  }
+  const reason = body.reason !== undefined && body.reason !== '' ? body.reason : 'terminated through the API';
   const instanceId = batchInstanceId(batchId);
   const status = await findStatus(client, instanceId);
   if (!status) throw new NotFoundError(`Batch ${batchId} has no run to terminate`);
