@@ -49,7 +49,14 @@ export interface ApiResponse {
   body: unknown;
 }
 
-const REQUEST_TIMEOUT_MS = 30_000;
+/** Milliseconds a request may take; status reads get longer, because a busy host answers them late. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const STATUS_TIMEOUT_MS = 90_000;
+
+/** A request that the Function App accepted but did not answer in time: the app runs but is busy. */
+export class ApiTimeoutError extends CliError {
+  override name = 'ApiTimeoutError';
+}
 
 /** Sends one request to the Function App and returns the status and parsed JSON body (or text). */
 export async function requestJson(
@@ -57,6 +64,7 @@ export async function requestJson(
   method: string,
   url: string,
   body?: unknown,
+  timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<ApiResponse> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.key) headers['x-functions-key'] = options.key;
@@ -68,9 +76,15 @@ export async function requestJson(
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
+    if ((error as Error).name === 'TimeoutError') {
+      throw new ApiTimeoutError(
+        `the Function App at ${options.url} did not answer ${method} ${new URL(url).pathname} within ` +
+          `${timeoutMs / 1000} s: it is running but busy, so retry the command later`,
+      );
+    }
     throw new CliError(
       `cannot reach the Function App at ${options.url} (${describeError(error)}): ` +
         "start it with 'npm start', or pass --url or set FANOUT_URL",

@@ -1,4 +1,12 @@
-import { ApiOptions, CheckStatusPayload, errorMessage, expectSuccess, BatchView, requestJson } from './api';
+import {
+  ApiOptions,
+  CheckStatusPayload,
+  errorMessage,
+  expectSuccess,
+  BatchView,
+  requestJson,
+  STATUS_TIMEOUT_MS,
+} from './api';
 import { CliError, HttpStatusError } from './errors';
 
 /** Terminal Durable runtime statuses: a batch in one of these will not change without a redrive. */
@@ -10,14 +18,19 @@ function batchUrl(options: ApiOptions, batchId: string, action = ''): string {
 
 function notFound(options: ApiOptions, batchId: string): CliError {
   return new CliError(
-    `batch '${batchId}' not found at ${options.url}: upload it with 'upload DIR --batch ${batchId}' or check the id`,
+    `batch '${batchId}' has no run at ${options.url}: its history was purged or it never started; ` +
+      `start a new run on its uploaded input with 'start ${batchId}', or upload it with 'upload DIR --batch ${batchId}'`,
   );
 }
 
 /** Starts the batch through `POST /api/batches/{batchId}`; returns the Durable management payload. */
 export async function startBatch(options: ApiOptions, batchId: string): Promise<CheckStatusPayload> {
   const response = await requestJson(options, 'POST', batchUrl(options, batchId));
-  if (response.status === 404) throw notFound(options, batchId);
+  if (response.status === 404) {
+    throw new CliError(
+      `batch '${batchId}' not found at ${options.url}: ${errorMessage(response.body)}; upload it with 'upload DIR --batch ${batchId}'`,
+    );
+  }
   if (response.status !== 202 && response.status !== 200) {
     throw new CliError(
       `starting batch '${batchId}' failed with HTTP ${response.status}: ${errorMessage(response.body)}`,
@@ -28,7 +41,7 @@ export async function startBatch(options: ApiOptions, batchId: string): Promise<
 
 /** Reads the batch's status; undefined when the batch has no run yet (HTTP 404). */
 export async function getBatchStatus(options: ApiOptions, batchId: string): Promise<BatchView | undefined> {
-  const response = await requestJson(options, 'GET', batchUrl(options, batchId));
+  const response = await requestJson(options, 'GET', batchUrl(options, batchId), undefined, STATUS_TIMEOUT_MS);
   if (response.status === 404) return undefined;
   if (response.status < 200 || response.status > 299) {
     throw new HttpStatusError(

@@ -1,6 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import { validateBatchId } from './batch-id';
-import { purgeBatch, raiseBatchEvent, redriveBatch, requireBatchStatus, startBatch, terminateBatch } from './batches';
+import {
+  FINAL_STATUSES,
+  getBatchStatus,
+  purgeBatch,
+  raiseBatchEvent,
+  redriveBatch,
+  requireBatchStatus,
+  startBatch,
+  terminateBatch,
+} from './batches';
 import { apiOptions, GlobalFlags, storageFor } from './cli-context';
 import { CliError } from './errors';
 import { loadManifest, ManifestFlags } from './manifest';
@@ -87,10 +96,22 @@ export async function redriveCommand(id: string, flags: GlobalFlags): Promise<vo
   print(await redriveBatch(apiOptions(flags), validateBatchId(id)));
 }
 
+/** Returns an error for a batch whose run ended without writing a result, or undefined when that is unknown. */
+async function endedWithoutResult(flags: GlobalFlags, batchId: string): Promise<CliError | undefined> {
+  const status = await getBatchStatus(apiOptions(flags), batchId).catch(() => undefined);
+  if (!status || !(FINAL_STATUSES as readonly string[]).includes(status.runtimeStatus)) return undefined;
+  return new CliError(
+    `batch '${batchId}' ${describeOutcome(status)} and wrote no result: ` +
+      `start a new run with 'start ${batchId}'`,
+  );
+}
+
 export async function resultCommand(id: string, flags: GlobalFlags & { out?: string }): Promise<void> {
   const batchId = validateBatchId(id);
   if (flags.out) await prepareOutFile(flags.out);
-  const text = await downloadSummary(storageFor(flags), batchId);
+  const text = await downloadSummary(storageFor(flags), batchId).catch(async (error: unknown) => {
+    throw (await endedWithoutResult(flags, batchId)) ?? error;
+  });
   if (!flags.out) {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     return;

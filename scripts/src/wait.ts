@@ -1,4 +1,4 @@
-import { ApiOptions, BatchProgress, BatchView } from './api';
+import { ApiOptions, ApiTimeoutError, BatchProgress, BatchView } from './api';
 import { FINAL_STATUSES, getBatchStatus } from './batches';
 import { CliError, HttpStatusError } from './errors';
 
@@ -22,17 +22,19 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
   const stream = options.stream ?? process.stderr;
   const line = new ProgressLine(stream);
   const readStatus = retryServerErrors(() => getBatchStatus(api, batchId));
+  const rate = new RowRate();
   try {
     for (;;) {
       const status = await readStatus();
       const elapsed = Date.now() - started;
+      rate.observe(status);
       if (!status && elapsed > (options.startTimeoutMs ?? 60_000)) {
         throw new CliError(
           `batch '${batchId}' did not start within ${Math.round(elapsed / 1000)} s: ` +
             'check that its _manifest.json was uploaded and that the blob-created queue is being read',
         );
       }
-      line.update(formatProgress(status, elapsed));
+      line.update(formatProgress(status, elapsed, rate.rowsPerSecond(status)));
       if (status && (FINAL_STATUSES as readonly string[]).includes(status.runtimeStatus)) return status;
       if (options.timeoutMs !== undefined && elapsed > options.timeoutMs) {
         throw new CliError(
@@ -63,14 +65,43 @@ function retryServerErrors(read: () => Promise<BatchView | undefined>): () => Pr
       failures = 0;
     } catch (error) {
       failures += 1;
-      if (!(error instanceof HttpStatusError && error.status >= 500) || failures > MAX_SERVER_ERRORS) throw error;
+      const transient = (error instanceof HttpStatusError && error.status >= 500) || error instanceof ApiTimeoutError;
+      if (!transient || failures > MAX_SERVER_ERRORS) throw error;
     }
     return last;
   };
 }
 
+/**
+ * Rows per second of one run: over the run's own duration once it ended, and otherwise over the rows counted
+ * while this process watched, so a batch that ended before the wait began reports its real rate.
+ */
+export class RowRate {
+  private first?: { instanceId: string; runId?: string; rows: number; at: number };
+
+  observe(status: BatchView | undefined): void {
+    const rows = status?.progress?.rows;
+    if (!status || typeof rows !== 'number') return;
+    const sameRun = this.first?.instanceId === status.instanceId && this.first.runId === status.runId;
+    if (!sameRun) this.first = { instanceId: status.instanceId, runId: status.runId, rows, at: Date.now() };
+  }
+
+  rowsPerSecond(status: BatchView | undefined): number | undefined {
+    const rows = status?.progress?.rows;
+    if (!status || typeof rows !== 'number') return undefined;
+    if ((FINAL_STATUSES as readonly string[]).includes(status.runtimeStatus)) {
+      const begin = Date.parse(status.createdTime ?? '');
+      const end = Date.parse(status.lastUpdatedTime ?? '');
+      return end > begin ? rows / ((end - begin) / 1000) : undefined;
+    }
+    if (!this.first) return undefined;
+    const seconds = (Date.now() - this.first.at) / 1000;
+    return seconds > 0 ? (rows - this.first.rows) / seconds : undefined;
+  }
+}
+
 /** Formats the progress line: status, phase, files done and failed of the total, rows per second, elapsed time. */
-export function formatProgress(status: BatchView | undefined, elapsedMs: number): string {
+export function formatProgress(status: BatchView | undefined, elapsedMs: number, rowsPerSecond?: number): string {
   const seconds = `${(elapsedMs / 1000).toFixed(1)} s`;
   if (!status) return `waiting for the batch to start | ${seconds}`;
   const progress: BatchProgress = status.progress ?? {};
@@ -79,8 +110,8 @@ export function formatProgress(status: BatchView | undefined, elapsedMs: number)
   if (typeof progress.total === 'number') {
     parts.push(`${progress.done ?? 0}/${progress.total} files done, ${progress.failed ?? 0} failed`);
   }
-  if (typeof progress.rows === 'number' && elapsedMs > 0) {
-    parts.push(`${Math.round(progress.rows / (elapsedMs / 1000)).toLocaleString('en-US')} rows/s`);
+  if (rowsPerSecond !== undefined && Number.isFinite(rowsPerSecond)) {
+    parts.push(`${Math.round(rowsPerSecond).toLocaleString('en-US')} rows/s`);
   }
   parts.push(seconds);
   return parts.join(' | ');

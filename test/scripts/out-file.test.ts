@@ -1,3 +1,5 @@
+import http from 'node:http';
+import net from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,6 +48,45 @@ describe('demo option checks', () => {
     expectOneLineError(run, new RegExp(`cannot create the folder ${blocker}/d for --out`));
     expect(run.stdout).toBe('');
   }, 40_000);
+});
+
+describe('result of a terminated batch', () => {
+  let azurite: RunningAzurite;
+  let api: http.Server;
+  let url: string;
+
+  beforeAll(async () => {
+    azurite = await useAzurite();
+    await ensureStorageResources(openStorage({ connectionString: azurite.connectionString }));
+    const body = { batchId: 'stopped', instanceId: 'batch-stopped', runtimeStatus: 'Terminated', progress: null };
+    api = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(api.address() as net.AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await azurite.stop();
+    await new Promise<void>((resolve) => api.close(() => resolve()));
+  });
+
+  it('says no result will come', async () => {
+    const run = await runScript(builtScript('cli'), [
+      'result',
+      'stopped',
+      '--url',
+      url,
+      '--connection-string',
+      azurite.connectionString,
+    ]);
+
+    expectOneLineError(
+      run,
+      /batch 'stopped' ended as Terminated and wrote no result: start a new run with 'start stopped'/,
+    );
+  });
 });
 
 describe('result --out', () => {

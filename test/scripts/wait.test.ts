@@ -1,7 +1,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import { Writable } from 'node:stream';
-import { BatchView } from '../../scripts/src/api';
+import { BatchView, requestJson } from '../../scripts/src/api';
+import { requireBatchStatus } from '../../scripts/src/batches';
 import { batchExitCode, formatProgress, waitForBatch } from '../../scripts/src/wait';
 
 type Reply = { status: number; body: unknown };
@@ -131,12 +132,62 @@ describe('batchExitCode', () => {
 describe('formatProgress', () => {
   it('shows files, failures and rows per second', () => {
     const progress = { phase: 'mapping', total: 182, done: 40, failed: 1, rows: 600000 };
-    expect(formatProgress(view('Running', { progress }), 10_000)).toBe(
+    expect(formatProgress(view('Running', { progress }), 10_000, 60_000)).toBe(
       'Running | mapping | 40/182 files done, 1 failed | 60,000 rows/s | 10.0 s',
     );
   });
 
   it('shows a batch that has not started', () => {
     expect(formatProgress(undefined, 1500)).toBe('waiting for the batch to start | 1.5 s');
+  });
+});
+
+describe('wait on an ended batch', () => {
+  it('reports the run rate', async () => {
+    const progress = { phase: 'done', total: 60, done: 60, failed: 0, rows: 6_000_000 };
+    const times = { createdTime: '2026-01-01T00:00:00Z', lastUpdatedTime: '2026-01-01T00:01:00Z' };
+    const api = await scriptedApi([{ status: 200, body: view('Completed', { progress, ...times }) }]);
+    let output = '';
+    const stream = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        output += chunk.toString();
+        done();
+      },
+    }) as unknown as NodeJS.WriteStream;
+    try {
+      await waitForBatch({ url: api.url }, 'b1', { intervalMs: 10, stream });
+      expect(output).toMatch(/^Completed \| done \| 60\/60 files done, 0 failed \| 100,000 rows\/s \| /);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('API messages', () => {
+  it('calls a slow host busy', async () => {
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    try {
+      const request = requestJson({ url }, 'GET', `${url}/api/batches/b1`, undefined, 300);
+      await expect(request).rejects.toThrow(
+        `the Function App at ${url} did not answer GET /api/batches/b1 within 0.3 s: it is running but busy, so retry the command later`,
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('names a purged batch', async () => {
+    const api = await scriptedApi([{ status: 404, body: { error: 'Batch b1 has no run' } }]);
+    try {
+      await expect(requireBatchStatus({ url: api.url }, 'b1')).rejects.toThrow(
+        `batch 'b1' has no run at ${api.url}: its history was purged or it never started; start a new run on its uploaded input with 'start b1'`,
+      );
+    } finally {
+      await api.close();
+    }
   });
 });
