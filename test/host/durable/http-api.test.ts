@@ -68,6 +68,47 @@ describe('durable HTTP API', () => {
     expect((await t.request('GET', `${WEBHOOK}/instances/${id}?taskHub=patternshub`)).status).not.toBe(404);
   });
 
+  it('answers an unknown instance with an empty 404', async () => {
+    const response = await t.request('GET', `${WEBHOOK}/instances/nobody`);
+
+    expect(response.status).toBe(404);
+    expect(response.body).toBeUndefined();
+  });
+
+  it('answers 405 with Allow for a wrong method', async () => {
+    const response = await t.request('PUT', `${WEBHOOK}/instances/nobody`);
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, DELETE');
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect((response.body as Json).error).toBe(`PUT is not allowed for ${WEBHOOK}/instances/nobody: use GET, DELETE.`);
+  });
+
+  it.each([
+    ['an unknown route', 'GET', `${WEBHOOK}/no/such/route`, undefined, 404, 'No Durable API route'],
+    ['an event for an unknown instance', 'POST', `${WEBHOOK}/instances/nobody/raiseEvent/go`, '1', 404, "'nobody'"],
+    ['another task hub', 'GET', `${WEBHOOK}/instances?taskHub=OtherHub`, undefined, 404, "'OtherHub'"],
+    [
+      'a purge that matches nothing',
+      'DELETE',
+      `${WEBHOOK}/instances?createdTimeFrom=2999-01-01`,
+      undefined,
+      404,
+      'none',
+    ],
+    ['an unknown entity', 'GET', `${WEBHOOK}/entities/counter/nobody`, undefined, 404, "'nobody'"],
+    ['a bad page size', 'GET', `${WEBHOOK}/instances?top=0`, undefined, 400, 'top=0'],
+    ['a wrong method', 'PATCH', `${WEBHOOK}/instances`, undefined, 405, 'PATCH is not allowed'],
+    ['an oversized event', 'POST', `${WEBHOOK}/instances/x/raiseEvent/go`, `"${'x'.repeat(1048576)}"`, 413, 'exceeds'],
+  ])('answers %s with the host error shape', async (_case, method, url, body, status, fragment) => {
+    const response = await t.request(method, url, body);
+
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(typeof (response.body as Json).error).toBe('string');
+    expect((response.body as Json).error).toContain(fragment);
+  });
+
   it.each([
     [
       'an unknown orchestrator',

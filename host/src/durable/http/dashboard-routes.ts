@@ -1,7 +1,7 @@
 import type { EngineContext } from '../engine-context';
 import { activitiesOf, childrenOf, listInstances, type ActivityRow, type InstanceRow } from '../store';
 import { filterParams, positiveIntegerParam } from './query';
-import { jsonResponse } from './responses';
+import { errorResponse, jsonResponse } from './responses';
 import type { Route } from './route-table';
 import { parseLenient } from './json-text';
 
@@ -55,10 +55,7 @@ export function dashboardRoutes(ctx: EngineContext): Route[] {
       handler: (params) => {
         const instance = ctx.store.getInstance(params[0]);
         if (!instance) {
-          return jsonResponse(404, {
-            Message: 'Not found',
-            ExceptionMessage: `No instance with ID '${params[0]}' was found.`,
-          });
+          return errorResponse(404, 'Not found', `No instance with ID '${params[0]}' was found.`);
         }
         return jsonResponse(200, {
           instance: { ...instanceSummary(instance), output: parseLenient(instance.output) },

@@ -1,7 +1,7 @@
 import type { HostHttpRequest, HostHttpResponse, HttpRouteHandler } from '../../contracts';
 import { webhookPath } from '../client-binding';
 import { errorResponse, responseForError } from './responses';
-import { matchRoute, pathMatches, type Route } from './route-table';
+import { allowedMethods, matchRoute, type Route } from './route-table';
 
 /** Serves the routes under `/runtime/webhooks/durabletask/` (matched case-insensitively, like the extension). */
 export class DurableHttpApi implements HttpRouteHandler {
@@ -23,8 +23,14 @@ export class DurableHttpApi implements HttpRouteHandler {
     const method = request.method.toUpperCase();
     const found = matchRoute(this.routes, method, path);
     if (!found) {
-      const status = pathMatches(this.routes, path) ? 405 : 404;
-      return errorResponse(status, 'Not found', `No ${method} route for ${pathname}.`);
+      const allowed = allowedMethods(this.routes, path);
+      if (allowed.length === 0) {
+        return errorResponse(404, 'Not found', `No Durable API route for ${method} ${pathname}.`);
+      }
+      const allow = allowed.join(', ');
+      return errorResponse(405, 'Method not allowed', `${method} is not allowed for ${pathname}: use ${allow}.`, {
+        allow,
+      });
     }
     const taskHub = request.url.searchParams.get('taskHub');
     if (taskHub && taskHub.toLowerCase() !== this.hubName.toLowerCase()) {

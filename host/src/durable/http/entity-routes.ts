@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { HostHttpRequest } from '../../contracts';
 import type { EngineContext } from '../engine-context';
 import { entitySchedulerId } from '../entity-id';
-import { BadRequestError } from '../errors';
+import { BadRequestError, NotFoundError } from '../errors';
 import { getEntity } from '../store';
 import { jsonBody } from './request-body';
-import { jsonResponse } from './responses';
+import { errorResponse } from './responses';
 import type { Route } from './route-table';
 
 /** `$` in a URL is the empty entity key. */
@@ -45,7 +45,7 @@ export function entityRoutes(ctx: EngineContext): Route[] {
       handler: (params) => {
         const entity = getEntity(ctx.store.db, entitySchedulerId(params[0], entityKey(params[1])));
         if (!entity || entity.exists_flag !== 1) {
-          return { status: 404 };
+          throw new NotFoundError(`No entity '${params[0]}' with key '${params[1]}' was found.`);
         }
         return {
           status: 200,
@@ -73,11 +73,7 @@ export function entityRoutes(ctx: EngineContext): Route[] {
     {
       method: 'GET',
       pattern: /^entities\/([^/]+)$/i,
-      handler: () =>
-        jsonResponse(501, {
-          Message: 'Not implemented',
-          ExceptionMessage: 'Listing entities is not supported by the local host.',
-        }),
+      handler: () => errorResponse(501, 'Not implemented', 'Listing entities is not supported by the local host.'),
     },
   ];
 }

@@ -68,6 +68,7 @@ function getStatus({ ctx }: Deps, instanceId: string, request: HostHttpRequest):
   const query = request.url.searchParams;
   const instance = ctx.store.getInstance(instanceId);
   if (!instance) {
+    // The extension returns a 404 with an empty body for an unknown instance, so this route does the same.
     return { status: 404 };
   }
   const history = booleanParam(query, 'showHistory', false)
@@ -111,7 +112,10 @@ function purgeMatching({ manager }: Deps, request: HostHttpRequest): HostHttpRes
     );
   }
   const deleted = manager.purgeMatching({ ...filter, createdTimeTo: filter.createdTimeTo ?? Date.now() });
-  return deleted === 0 ? { status: 404 } : jsonResponse(200, { instancesDeleted: deleted });
+  if (deleted === 0) {
+    throw new NotFoundError('No instance matches the filter, so none was purged.');
+  }
+  return jsonResponse(200, { instancesDeleted: deleted });
 }
 
 function raiseEvent({ ctx, manager }: Deps, params: string[], request: HostHttpRequest): HostHttpResponse {

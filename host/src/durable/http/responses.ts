@@ -1,4 +1,5 @@
 import type { HostHttpResponse } from '../../contracts';
+import { jsonError } from '../../triggers/http-json';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): HostHttpResponse {
@@ -9,9 +10,17 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
   };
 }
 
-/** Error body in the shape of the extension's ASP.NET `HttpError`. */
-export function errorResponse(status: number, summary: string, message: string): HostHttpResponse {
-  return jsonResponse(status, { Message: summary, ExceptionMessage: message });
+/**
+ * Builds an error response in the host's shape, `{ "error": message }`, which its own 404, 405 and 413 responses use.
+ * The body also keeps `Message` and `ExceptionMessage` of the extension's ASP.NET `HttpError`.
+ */
+export function errorResponse(
+  status: number,
+  summary: string,
+  message: string,
+  headers: Record<string, string> = {},
+): HostHttpResponse {
+  return jsonError(status, message, { Message: summary, ExceptionMessage: message }, headers);
 }
 
 /** Maps the engine's error categories to status codes; anything else is a 500. */

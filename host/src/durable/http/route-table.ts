@@ -25,6 +25,7 @@ export function matchRoute(
   return undefined;
 }
 
-export function pathMatches(routes: Route[], path: string): boolean {
-  return routes.some((route) => route.pattern.test(path));
+/** Returns the methods of the routes whose pattern matches `path`, in route order; none when no pattern matches. */
+export function allowedMethods(routes: Route[], path: string): string[] {
+  return [...new Set(routes.filter((route) => route.pattern.test(path)).map((route) => route.method))];
 }
