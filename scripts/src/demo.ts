@@ -30,12 +30,16 @@ async function connect(
   dir: string,
 ): Promise<{ api: ApiOptions; storage: Storage; stack?: RunningStack }> {
   const ports = stackPorts(flags);
-  const apiUrl = `http://127.0.0.1:${ports.api}`;
-  const running = await findRunningStack(dir, apiUrl);
+  const explicit = {
+    blob: flags.blobPort !== undefined,
+    queue: flags.queuePort !== undefined,
+    table: flags.tablePort !== undefined,
+  };
+  const running = await findRunningStack(dir, ports, explicit);
   if (running) {
-    const connectionString = flags.connectionString ?? (running.connectionString || undefined);
-    process.stderr.write(`using the stack already running at ${apiUrl}\n`);
-    return { api: { url: apiUrl }, storage: openStorage({ connectionString }) };
+    const connectionString = flags.connectionString ?? running.connectionString;
+    process.stderr.write(`using the stack already running at ${running.apiUrl} (pid ${running.pid})\n`);
+    return { api: { url: running.apiUrl }, storage: openStorage({ connectionString }) };
   }
   process.stderr.write(`starting Azurite and the local host (log: ${path.join(dir, 'host.log')})\n`);
   const stack = await startStack({ dataDir: dir, ports, hostLog: 'file' });
@@ -113,13 +117,13 @@ async function main(flags: DemoFlags): Promise<number> {
   if (flags.out) await prepareOutFile(flags.out);
   const dir = dataDir(flags);
   await mkdir(dir, { recursive: true });
-  const files = await prepareFiles(days, dir);
   const started: { stack?: RunningStack } = {};
   exitOnSignal(() => started.stack);
   const { api, storage, stack } = await connect(flags, dir);
   started.stack = stack;
 
   try {
+    const files = await prepareFiles(days, dir);
     const upload = await uploadBatch(storage, batchId, files.files, MANIFEST);
     process.stderr.write(
       `uploaded ${upload.files} files (${formatBytes(upload.bytes)}) to input/${batchId}/ in ${upload.seconds.toFixed(1)} s; ` +

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { terminateOnExit } from './child-cleanup';
@@ -277,14 +278,68 @@ export async function assertDataDirFree(dataDir: string): Promise<void> {
   );
 }
 
-/** Finds the stack that `npm start` recorded, if its API still responds; without a record, returns an empty one. */
-export async function findRunningStack(dataDir: string, apiUrl: string): Promise<StackRecord | undefined> {
-  if (!(await isHttpServing(`${apiUrl}/`))) return undefined;
-  try {
-    const record = JSON.parse(await readFile(stackRecordPath(dataDir), 'utf8')) as StackRecord;
-    if (record.apiUrl === apiUrl) return record;
-  } catch {
-    // No record: the API responds but was not started by `npm start` here, so the caller uses its own settings.
+/**
+ * Finds the stack that `npm start` recorded in `<dataDir>/stack.json` on these ports: its process runs, its API
+ * port matches, and the API responds as this Function App does. Returns undefined when the API port is free, and
+ * throws a one-line CliError naming the port when something else serves it.
+ */
+export async function findRunningStack(
+  dataDir: string,
+  ports: StackPorts,
+  explicit: Partial<Record<keyof StackPorts, boolean>> = {},
+): Promise<StackRecord | undefined> {
+  const apiUrl = `http://127.0.0.1:${ports.api}`;
+  const record = await readStackRecord(dataDir);
+  const recorded = record !== undefined && record.apiUrl === apiUrl && isProcessAlive(record.pid);
+  if (recorded && (await isFunctionApp(apiUrl))) {
+    for (const name of ['blob', 'queue', 'table'] as const) {
+      const port = record.ports?.[name];
+      if (explicit[name] && port !== undefined && port !== ports[name]) {
+        throw new CliError(
+          `the stack at ${apiUrl} (pid ${record.pid}) uses ${name} port ${port}, not --${name}-port ${ports[name]}: ` +
+            `drop --${name}-port, or start a second stack with another --port and --data DIR`,
+        );
+      }
+    }
+    return record;
   }
-  return { apiUrl, connectionString: '', pid: 0 };
+  if (!(await isPortOpen(ports.api))) return undefined;
+  const occupant = (await isFunctionApp(apiUrl))
+    ? `a Function App host that ${stackRecordPath(dataDir)} does not record (another --data folder)`
+    : (await isHttpServing(`${apiUrl}/`))
+      ? 'an HTTP server that is not this Function App'
+      : 'a server that does not respond to HTTP';
+  throw new CliError(
+    `port ${ports.api} is in use by ${occupant}: stop it, pass its --data DIR, or choose another port with --port`,
+  );
+}
+
+/** Returns true when the URL serves the batches API as this Function App does: a JSON 404 for an unknown batch. */
+async function isFunctionApp(apiUrl: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${apiUrl}/api/batches/stack-probe-${process.pid}`, {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(10_000),
+    });
+    const body = (await response.json()) as { error?: unknown };
+    return response.status === 404 && typeof body?.error === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/** Returns true when something accepts TCP connections on 127.0.0.1:port. */
+function isPortOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setTimeout(2000, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
