@@ -35,6 +35,8 @@ export interface BatchView {
   runtimeStatus: string;
   runId?: string;
   mode?: string;
+  /** ETag of the `_manifest.json` that started this run, without quotes. */
+  manifestEtag?: string;
   createdTime?: string;
   lastUpdatedTime?: string;
   progress: BatchProgress | null;

@@ -16,8 +16,9 @@ import { loadManifest, ManifestFlags } from './manifest';
 import { formatBytes } from './report';
 import { prepareOutFile } from './out-file';
 import { downloadSummary } from './summary';
-import { listDataFiles, uploadBatch } from './upload';
-import { batchExitCode, describeOutcome, waitForBatch } from './wait';
+import { isSkippedFile, listDataFiles, normalizeEtag, otherInputBlobs, uploadBatch } from './upload';
+import { batchExitCode, describeOutcome, matchRun, waitForBatch } from './wait';
+import { ApiOptions, BatchView } from './api';
 
 function print(value: unknown): void {
   process.stdout.write(typeof value === 'string' ? `${value}\n` : `${JSON.stringify(value, null, 2)}\n`);
@@ -25,16 +26,71 @@ function print(value: unknown): void {
 
 export async function uploadCommand(
   dir: string,
-  flags: GlobalFlags & ManifestFlags & { batch: string },
+  flags: GlobalFlags & ManifestFlags & { batch: string; allFiles?: boolean; startTimeout?: string; wait?: boolean },
 ): Promise<void> {
   const batchId = validateBatchId(flags.batch);
-  const files = await listDataFiles(dir);
+
+  const listed = await listDataFiles(dir);
+  const files = flags.allFiles ? listed : listed.filter((file) => !isSkippedFile(file.name));
+  const skipped = listed.length - files.length;
+  if (files.length === 0) {
+    throw new CliError(
+      `folder '${dir}' has no data files: add CSV or NDJSON files to it, or pass --all-files to upload its ${skipped} other files`,
+    );
+  }
+  if (skipped > 0) {
+    process.stderr.write(
+      `skipped ${skipped} file${skipped === 1 ? '' : 's'} that are dotfiles or not .csv, .ndjson or .jsonl: pass --all-files to upload them\n`,
+    );
+  }
+
   const manifest = await loadManifest(dir, flags);
-  const summary = await uploadBatch(storageFor(flags), batchId, files, manifest);
+  const storage = storageFor(flags);
+  const others = await otherInputBlobs(storage, batchId, files);
+  if (others.length > 0) {
+    process.stderr.write(
+      `warning: input/${batchId}/ already contains ${others.length} blob${others.length === 1 ? '' : 's'} not in '${dir}' ` +
+        `(${others.slice(0, 3).join(', ')}${others.length > 3 ? ', ...' : ''}), which become part of the batch\n`,
+    );
+  }
+
+  const summary = await uploadBatch(storage, batchId, files, manifest);
   print(
     `uploaded ${summary.files} files (${formatBytes(summary.bytes)}) and then _manifest.json to input/${batchId}/ ` +
-      `in ${summary.seconds.toFixed(1)} s; follow the batch with: wait ${batchId}`,
+      `in ${summary.seconds.toFixed(1)} s`,
   );
+  if (flags.wait === false) {
+    print(`start the batch with: start ${batchId}`);
+    return;
+  }
+
+  // A reused batch id shows its previous run until the uploaded manifest has started a new one.
+  const view = await waitForManifestRun(apiOptions(flags), batchId, summary.manifestEtag, {
+    timeoutMs: seconds(flags.startTimeout, '--start-timeout') ?? 60_000,
+  });
+  print(`batch ${batchId} started run ${view.runId}; follow it with: wait ${batchId} --run ${view.runId}`);
+}
+
+/** Polls the batch until it shows the run that the manifest with this ETag started, or fails after timeoutMs. */
+async function waitForManifestRun(
+  api: ApiOptions,
+  batchId: string,
+  manifestEtag: string,
+  options: { timeoutMs: number },
+): Promise<BatchView> {
+  const started = Date.now();
+  process.stderr.write(`waiting for batch ${batchId} to start a run on the uploaded manifest...\n`);
+  for (;;) {
+    const view = matchRun(await getBatchStatus(api, batchId), { manifestEtag });
+    if (view?.runId) return view;
+    if (Date.now() - started > options.timeoutMs) {
+      throw new CliError(
+        `batch '${batchId}' did not start a run on the uploaded manifest within ${options.timeoutMs / 1000} s: ` +
+          `check that the host at ${api.url} runs and reads the blob-created queue, then run 'wait ${batchId}', or upload with --no-wait and run 'start ${batchId}'`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 export async function startCommand(id: string, flags: GlobalFlags): Promise<void> {
@@ -47,10 +103,12 @@ export async function statusCommand(id: string, flags: GlobalFlags): Promise<voi
 
 export async function waitCommand(
   id: string,
-  flags: GlobalFlags & { timeout?: string; interval?: string; startTimeout?: string },
+  flags: GlobalFlags & { timeout?: string; interval?: string; startTimeout?: string; run?: string; etag?: string },
 ): Promise<number> {
   const batchId = validateBatchId(id);
   const status = await waitForBatch(apiOptions(flags), batchId, {
+    runId: flags.run,
+    manifestEtag: flags.etag === undefined ? undefined : normalizeEtag(flags.etag),
     timeoutMs: seconds(flags.timeout, '--timeout'),
     intervalMs: seconds(flags.interval, '--interval') ?? 1000,
     startTimeoutMs: seconds(flags.startTimeout, '--start-timeout') ?? 60_000,
@@ -101,8 +159,7 @@ async function endedWithoutResult(flags: GlobalFlags, batchId: string): Promise<
   const status = await getBatchStatus(apiOptions(flags), batchId).catch(() => undefined);
   if (!status || !(FINAL_STATUSES as readonly string[]).includes(status.runtimeStatus)) return undefined;
   return new CliError(
-    `batch '${batchId}' ${describeOutcome(status)} and wrote no result: ` +
-      `start a new run with 'start ${batchId}'`,
+    `batch '${batchId}' ${describeOutcome(status)} and wrote no result: ` + `start a new run with 'start ${batchId}'`,
   );
 }
 

@@ -37,6 +37,9 @@ program
   .option('--format <format>', 'csv or ndjson (default: by file extension)')
   .option('--quantiles <list>', 'comma-separated quantiles (default 0.5,0.95,0.99)')
   .option('--tolerated-failure-percentage <n>', 'percentage of failed files (0-100) the batch tolerates (default 0)')
+  .option('--all-files', 'also upload dotfiles and files that are not .csv, .ndjson or .jsonl')
+  .option('--start-timeout <seconds>', 'seconds to wait for the run of the uploaded manifest to start', '60')
+  .option('--no-wait', "return after the upload, where nothing starts batches on upload (then run 'start ID')")
   .action(action(([dir], flags) => commands.uploadCommand(dir, flags as Flags & { batch: string })));
 
 program
@@ -58,6 +61,8 @@ program
   .option('--timeout <seconds>', 'give up after this many seconds')
   .option('--interval <seconds>', 'seconds between status requests', '1')
   .option('--start-timeout <seconds>', 'seconds to wait for a batch that has not started yet', '60')
+  .option('--run <id>', 'follow this run (upload prints its id); another run counts as not started yet')
+  .option('--etag <etag>', 'follow the run of the _manifest.json with this ETag')
   .action(action(([id], flags) => commands.waitCommand(id, flags)));
 
 program

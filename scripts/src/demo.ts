@@ -130,7 +130,8 @@ async function main(flags: DemoFlags): Promise<number> {
         `the manifest started the batch\n`,
     );
     const batchStarted = Date.now();
-    const status = await waitForBatch(api, batchId);
+    // A reused batch id shows its previous run until the uploaded manifest has started a new one.
+    const status = await waitForBatch(api, batchId, { manifestEtag: upload.manifestEtag });
     if (batchExitCode(status) !== 0) throw new CliError(`batch '${batchId}' ${describeOutcome(status)}`);
     const text = await downloadSummary(storage, batchId);
     const summary = parseSummary(text, batchId);

@@ -20,6 +20,23 @@ export interface UploadSummary {
   files: number;
   bytes: number;
   seconds: number;
+  /** ETag of the uploaded `_manifest.json`, without quotes: the batch view shows it for the run it started. */
+  manifestEtag: string;
+}
+
+/** Returns an ETag without the weak prefix and the quotes, as the batch view shows it. */
+export function normalizeEtag(etag: string): string {
+  return etag.replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+}
+
+/** Extensions of the files the batch reads; others fail the batch as unreadable. */
+const DATA_EXTENSIONS = ['.csv', '.ndjson', '.jsonl'];
+
+/** Returns true for a file that upload leaves out unless --all-files is given: a dotfile or an unknown extension. */
+export function isSkippedFile(name: string): boolean {
+  const parts = name.split('/');
+  if (parts.some((part) => part.startsWith('.'))) return true;
+  return !DATA_EXTENSIONS.includes(path.extname(name).toLowerCase());
 }
 
 /** Lists the data files under a folder, recursively, leaving out the manifest. */
@@ -62,6 +79,7 @@ export async function uploadBatch(
   });
   bar.start(files.length, 0, { megabytes: '0.0' });
   let doneBytes = 0;
+  let manifestEtag = '';
 
   try {
     await withStorage(storage, async () => {
@@ -78,14 +96,31 @@ export async function uploadBatch(
       };
       await Promise.all(Array.from({ length: Math.min(UPLOAD_CONCURRENCY, files.length) }, worker));
       const body = JSON.stringify(manifest, null, 2);
-      await container.getBlockBlobClient(`${batchId}/${MANIFEST_BLOB_NAME}`).upload(body, Buffer.byteLength(body), {
+      const blob = container.getBlockBlobClient(`${batchId}/${MANIFEST_BLOB_NAME}`);
+      const response = await blob.upload(body, Buffer.byteLength(body), {
         blobHTTPHeaders: { blobContentType: 'application/json' },
       });
+      manifestEtag = normalizeEtag(response.etag ?? '');
     });
   } finally {
     bar.stop();
   }
-  return { files: files.length, bytes: totalBytes, seconds: (Date.now() - started) / 1000 };
+  return { files: files.length, bytes: totalBytes, seconds: (Date.now() - started) / 1000, manifestEtag };
+}
+
+/** Lists the blob names under `input/<batchId>/` that are not in `files`, leaving out the manifest. */
+export async function otherInputBlobs(storage: Storage, batchId: string, files: LocalFile[]): Promise<string[]> {
+  const names = new Set(files.map((file) => file.name));
+  const others: string[] = [];
+  await withStorage(storage, async () => {
+    const container = inputContainer(storage);
+    if (!(await container.exists())) return;
+    for await (const blob of container.listBlobsFlat({ prefix: `${batchId}/` })) {
+      const name = blob.name.slice(batchId.length + 1);
+      if (name !== MANIFEST_BLOB_NAME && !names.has(name)) others.push(name);
+    }
+  });
+  return others;
 }
 
 function contentType(name: string): string {

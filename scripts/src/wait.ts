@@ -11,6 +11,21 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** Stream for the progress line. @default process.stderr */
   stream?: NodeJS.WriteStream;
+  /** Run to follow: a view of another run counts as not started yet. */
+  runId?: string;
+  /** ETag of the manifest whose run to follow: a view of another run counts as not started yet. */
+  manifestEtag?: string;
+}
+
+/** Returns the view when it shows the requested run, and undefined for another run. */
+export function matchRun(
+  view: BatchView | undefined,
+  run: { runId?: string; manifestEtag?: string },
+): BatchView | undefined {
+  if (!view) return undefined;
+  if (run.runId !== undefined && view.runId !== run.runId) return undefined;
+  if (run.manifestEtag !== undefined && view.manifestEtag !== run.manifestEtag) return undefined;
+  return view;
 }
 
 /** Seconds between progress lines when the output is a file or pipe rather than a terminal. */
@@ -21,7 +36,7 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
   const started = Date.now();
   const stream = options.stream ?? process.stderr;
   const line = new ProgressLine(stream);
-  const readStatus = retryServerErrors(() => getBatchStatus(api, batchId));
+  const readStatus = retryServerErrors(async () => matchRun(await getBatchStatus(api, batchId), options));
   const rate = new RowRate();
   try {
     for (;;) {
@@ -29,8 +44,13 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
       const elapsed = Date.now() - started;
       rate.observe(status);
       if (!status && elapsed > (options.startTimeoutMs ?? 60_000)) {
+        const run = options.runId
+          ? ` run ${options.runId}`
+          : options.manifestEtag
+            ? ` (manifest ${options.manifestEtag})`
+            : '';
         throw new CliError(
-          `batch '${batchId}' did not start within ${Math.round(elapsed / 1000)} s: ` +
+          `batch '${batchId}'${run} did not start within ${Math.round(elapsed / 1000)} s: ` +
             'check that its _manifest.json was uploaded and that the blob-created queue is being read',
         );
       }

@@ -11,6 +11,8 @@ export interface BatchView {
   runtimeStatus: string;
   runId?: string;
   mode?: string;
+  /** ETag of the `_manifest.json` that started this run, without quotes. */
+  manifestEtag?: string;
   createdTime: string;
   lastUpdatedTime: string;
   progress: ProgressStatus | null;
@@ -45,6 +47,7 @@ export async function buildBatchView(
     runtimeStatus: status.runtimeStatus,
     runId: input.runId,
     mode: input.mode,
+    manifestEtag: input.manifestEtag,
     createdTime: new Date(status.createdTime).toISOString(),
     lastUpdatedTime: new Date(status.lastUpdatedTime).toISOString(),
     progress,
