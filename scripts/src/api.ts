@@ -51,11 +51,11 @@ export interface ApiResponse {
   body: unknown;
 }
 
-/** Milliseconds a request may take; status reads get longer, because a busy host answers them late. */
+/** Milliseconds a request may take. Status reads get longer, because a busy host responds to them late. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const STATUS_TIMEOUT_MS = 90_000;
 
-/** A request that the Function App accepted but did not answer in time: the app runs but is busy. */
+/** A request that timed out after the Function App accepted the connection, so the app runs but is busy. */
 export class ApiTimeoutError extends CliError {
   override name = 'ApiTimeoutError';
 }
@@ -83,8 +83,8 @@ export async function requestJson(
   } catch (error) {
     if ((error as Error).name === 'TimeoutError') {
       throw new ApiTimeoutError(
-        `the Function App at ${options.url} did not answer ${method} ${new URL(url).pathname} within ` +
-          `${timeoutMs / 1000} s: it is running but busy, so retry the command later`,
+        `${method} ${new URL(url).pathname} timed out: the Function App at ${options.url} did not respond within ` +
+          `${timeoutMs / 1000} s, so it is running but busy; retry the command later`,
       );
     }
     throw new CliError(

@@ -172,7 +172,7 @@ describe('API messages', () => {
     try {
       const request = requestJson({ url }, 'GET', `${url}/api/batches/b1`, undefined, 300);
       await expect(request).rejects.toThrow(
-        `the Function App at ${url} did not answer GET /api/batches/b1 within 0.3 s: it is running but busy, so retry the command later`,
+        `GET /api/batches/b1 timed out: the Function App at ${url} did not respond within 0.3 s, so it is running but busy; retry the command later`,
       );
     } finally {
       for (const socket of sockets) socket.destroy();
