@@ -32,7 +32,7 @@ export function startFunctionsHost(ctx: BenchContext, name: string, nodeFlags?: 
   return startBenchHost({
     appDir: ctx.appDir,
     dataDir: path.join(ctx.workDir, name),
-    logFile: path.join(ctx.workDir, `${name}.log`),
+    logFile: path.join(ctx.logDir, `${name}.log`),
     env: { [HOST_CONNECTION]: connection, [DATA_CONNECTION]: connection, [TASK_HUB_SETTING]: 'bench' },
     nodeFlags,
   });

@@ -6,8 +6,10 @@ import type { BenchHost } from './bench-host';
 export interface BenchSettings {
   /** Measured runs per case, after one warm-up run. */
   runs: number;
-  /** Folder for host data and logs of this bench run. */
+  /** Folder for host data of this bench run, removed at its end. */
   workDir: string;
+  /** Folder for the hosts' log files, kept until the next bench run. */
+  logDir: string;
   /** Folder of the Function App under test: its build runs on the host and its pipeline in the plain baseline. */
   appDir: string;
   /** The project's data folder, where generated input files are cached between bench runs. */

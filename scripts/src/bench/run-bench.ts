@@ -30,10 +30,14 @@ export interface BenchPlan {
 /** Runs the selected cases in order and stops everything it started. */
 export async function runBench(plan: BenchPlan): Promise<CaseResult[]> {
   const workDir = path.join(plan.dataDir, 'bench', `run-${process.pid}-${Date.now()}`);
+  const logDir = path.join(plan.dataDir, 'bench', 'logs');
   await mkdir(workDir, { recursive: true });
+  await rm(logDir, { recursive: true, force: true });
+  await mkdir(logDir, { recursive: true });
   const settings: BenchSettings = {
     runs: plan.sizes.runs,
     workDir,
+    logDir,
     dataDir: plan.dataDir,
     appDir: plan.appDir,
     progress: plan.progress,
@@ -70,7 +74,7 @@ async function runFixtureCases(ctx: BenchSettings, plan: BenchPlan): Promise<Cas
   const host = await startBenchHost({
     appDir: plan.fixtureAppDir,
     dataDir: path.join(ctx.workDir, 'fixture-host'),
-    logFile: path.join(ctx.workDir, 'fixture-host.log'),
+    logFile: path.join(ctx.logDir, 'fixture-host.log'),
   });
   const fixture = { ...ctx, host };
   const results: CaseResult[] = [];
