@@ -2,7 +2,7 @@ import type { RunningAzurite } from '../azurite';
 import type { Storage } from '../storage';
 import type { BenchHost } from './bench-host';
 
-/** What every case gets: the run count, folders and the progress log. */
+/** Settings every case gets: the run count, folders and the progress log. */
 export interface BenchSettings {
   /** Measured runs per case, after one warm-up run. */
   runs: number;

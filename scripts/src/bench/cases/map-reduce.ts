@@ -27,7 +27,7 @@ interface Round {
 
 const MANIFEST = { groupBy: SMALL_CSV_MANIFEST.groupBy ?? [], metrics: SMALL_CSV_MANIFEST.metrics ?? [] };
 
-/** Generates the batch's files (cached under the work folder) and uploads them with the manifest. */
+/** Generates the batch's files (cached under `<dataDir>/bench/csv/`) and uploads them with the manifest. */
 async function prepareBatch(ctx: BenchContext, size: MapReduceSize, batchId: string): Promise<void> {
   const dir = path.join(ctx.dataDir, 'bench', 'csv', `${size.files}x${size.rowsPerFile}`);
   const files = await writeSmallCsvFiles(dir, size.files, size.rowsPerFile);
