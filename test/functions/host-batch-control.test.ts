@@ -165,13 +165,14 @@ describe('batch control on the local host', () => {
       (await request(host, 'POST', `${orchestrators}/batchOrchestrator/batch-stop-e2e`, JSON.stringify(input))).status,
     ).toBe(202);
 
-    // The parent counts no file until every chunk finished, so done > 0 while mapping comes from chunks 8 and 9.
+    // The view counts the map outcome blobs, so 22 files are done: chunks 8 and 9 and two files of each blocked
+    // chunk. The leased placeholder blobs carry no outcome and do not count.
     const mapping = await waitUntil(async () => {
       const view = await request(host, 'GET', '/api/batches/stop-e2e');
       const progress = view.body.progress as { phase?: string; done?: number } | null;
-      return progress?.phase === 'mapping' && progress.done === 6 ? view : undefined;
+      return progress?.phase === 'mapping' && progress.done === 22 ? view : undefined;
     });
-    expect(mapping.body.progress).toMatchObject({ total: 30, chunks: 10, done: 6, failed: 0 });
+    expect(mapping.body.progress).toMatchObject({ total: 30, chunks: 10, done: 22, failed: 0 });
 
     const [conflict, purgeWhileRunning] = await Promise.all([
       request(host, 'POST', '/api/batches/stop-e2e'),

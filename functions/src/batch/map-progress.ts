@@ -13,14 +13,16 @@ export interface MapProgress {
 /**
  * Counts the map outcome blobs a run has written so far. An orchestrator waiting in `Task.all` cannot update its
  * custom status until every task is done, so this listing is what shows files finishing during the map phase.
+ * A blob without the outcome metadata was not written by a finished map activity, so it is not counted.
  */
 export async function countMapOutcomes(batchId: string, runId: string): Promise<MapProgress> {
   const container = await containerClient(WORK_CONTAINER);
   const progress: MapProgress = { mapped: 0, failed: 0 };
   const prefix = workBlob.mapFolder(batchId, runId);
   for await (const blob of container.listBlobsFlat({ prefix, includeMetadata: true })) {
-    if (blob.metadata?.[MAP_OUTCOME_METADATA] === 'failed') progress.failed += 1;
-    else progress.mapped += 1;
+    const outcome = blob.metadata?.[MAP_OUTCOME_METADATA];
+    if (outcome === 'failed') progress.failed += 1;
+    else if (outcome === 'mapped') progress.mapped += 1;
   }
   return progress;
 }
