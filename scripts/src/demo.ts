@@ -8,7 +8,7 @@ import { exportFlightsByDay, FlightFiles } from './flights';
 import { ManifestDocument } from './manifest';
 import { formatBytes, formatTopGroups } from './report';
 import { addStackFlags, dataDir, StackFlags, stackPorts } from './stack-options';
-import { findRunningStack, RunningStack, startStack } from './stack';
+import { assertDataDirFree, findRunningStack, RunningStack, startStack } from './stack';
 import { openStorage, Storage } from './storage';
 import { prepareOutFile } from './out-file';
 import { BatchSummary, downloadSummary, parseSummary } from './summary';
@@ -41,6 +41,7 @@ async function connect(
     process.stderr.write(`using the stack already running at ${running.apiUrl} (pid ${running.pid})\n`);
     return { api: { url: running.apiUrl }, storage: openStorage({ connectionString }) };
   }
+  await assertDataDirFree(dir);
   process.stderr.write(`starting Azurite and the local host (log: ${path.join(dir, 'host.log')})\n`);
   const stack = await startStack({ dataDir: dir, ports, hostLog: 'file' });
   return { api: { url: stack.apiUrl }, storage: openStorage({ connectionString: stack.connectionString }), stack };

@@ -61,6 +61,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** Starts Azurite and the local Functions host on the Function App in `functions/`, wired to that Azurite. */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   await assertPortFree(options.ports.api, '--port');
+  await assertDataDirFree(options.dataDir);
   const azurite = await startLocalStorage(options);
   try {
     const apiUrl = `http://127.0.0.1:${options.ports.api}`;
@@ -269,13 +270,24 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-/** Throws when `<dataDir>/stack.json` belongs to another live `npm start`, before anything is started. */
+/**
+ * Throws when `<dataDir>/stack.json` belongs to another live `npm start`, or when a live host holds the task hub
+ * lock in dataDir, so a second stack fails before its Azurite opens the same `<dataDir>/azurite`.
+ */
 export async function assertDataDirFree(dataDir: string): Promise<void> {
   const record = await readStackRecord(dataDir);
-  if (!record || record.pid === process.pid || !isProcessAlive(record.pid)) return;
-  throw new CliError(
-    `data folder ${dataDir} is in use by the stack at ${record.apiUrl} (pid ${record.pid}): stop it, or run a second stack on its own folder with --data DIR`,
-  );
+  if (record && record.pid !== process.pid && isProcessAlive(record.pid)) {
+    throw new CliError(
+      `data folder ${dataDir} is in use by the stack at ${record.apiUrl} (pid ${record.pid}): stop it, or run a second stack on its own folder with --data DIR`,
+    );
+  }
+  const hubName = process.env[TASK_HUB_SETTING] ?? LOCAL_TASK_HUB;
+  const owner = Number(await readFile(path.join(dataDir, `${hubName}.sqlite.lock`), 'utf8').catch(() => ''));
+  if (owner !== process.pid && isProcessAlive(owner)) {
+    throw new CliError(
+      `data folder ${dataDir} is in use by another host (pid ${owner}): stop that host, or run a second stack on its own folder with --data DIR`,
+    );
+  }
 }
 
 /**

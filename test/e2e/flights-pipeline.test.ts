@@ -167,7 +167,7 @@ describe('flights pipeline end to end', () => {
         METRICS.join(','),
         ...cliArgs,
       ]);
-      expect(upload.stderr).toBe('');
+      expect(upload.stderr).toBe('waiting for batch e2e-flights-again to start a run on the uploaded manifest...\n');
       expect(upload.code).toBe(0);
 
       const wait = await runScript(cli, ['wait', 'e2e-flights-again', ...cliArgs], { timeoutMs: RUN_TIMEOUT_MS });

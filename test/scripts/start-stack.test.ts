@@ -59,6 +59,21 @@ describe('npm start on a data folder in use', () => {
     expect(await accepts(blob)).toBe(false);
   }, 60_000);
 
+  it('fails fast when its host exits', async () => {
+    const { args, blob } = await stackArgs(dataDir);
+    const began = Date.now();
+
+    const run = await runScript(start, args, { env: { TASKHUB_NAME: 'x' }, timeoutMs: 50_000 });
+
+    expectOneLineError(
+      run,
+      /the local host exited with code 1 while starting: Invalid extensions.durableTask.hubName: "x"/,
+    );
+    expect(Date.now() - began).toBeLessThan(45_000);
+    expect(run.stdout).not.toMatch(/Try: npm run demo/);
+    expect(await accepts(blob)).toBe(false);
+  }, 60_000);
+
   it('keeps the record of another stack', async () => {
     const record = JSON.stringify({ apiUrl: 'http://127.0.0.1:1', connectionString: '', pid: process.pid });
     await writeFile(path.join(dataDir, 'stack.json'), record);
