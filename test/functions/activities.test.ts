@@ -1,4 +1,6 @@
 import { BlobServiceClient } from '@azure/storage-blob';
+import fs from 'node:fs';
+import path from 'node:path';
 import { BatchOutput, ListOutput, MapOutput, RunMode } from '../../functions/src/batch/contracts';
 import { readLatestRun } from '../../functions/src/batch/latest-run';
 import { listBatchFiles, maxFiles } from '../../functions/src/batch/list-files';
@@ -171,6 +173,24 @@ describe('batch activities on Azurite', () => {
     expect(summary.status).toBe('failed');
     expect(summary.error.message).toContain('Invalid manifest field "groupBy"');
     expect(run.output.status).toBe('failed');
+  });
+
+  it('README lists summary.json fields', async () => {
+    await uploadBatch(service, 'readme-ok', [csvFile('a.csv', makeRows(1, 3))], SALES_MANIFEST);
+    await uploadBatch(service, 'readme-bad', [], { groupBy: 'region' });
+    await runActivities('readme-ok');
+    await runActivities('readme-bad');
+    const keys = new Set([...Object.keys(await summaryOf('readme-ok')), ...Object.keys(await summaryOf('readme-bad'))]);
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('`summary.json` contains:'), readme.indexOf('`count`, `sum`, `min`'));
+    const documented = new Set(
+      table
+        .split('\n')
+        .filter((line) => line.startsWith('| `'))
+        .flatMap((line) => [...line.split('|')[1].matchAll(/`(\w+)(?:\[\])?`/g)].map((match) => match[1])),
+    );
+
+    expect([...keys].filter((key) => !documented.has(key))).toEqual([]);
   });
 
   it('maxItems exceeded fails batch', async () => {

@@ -186,7 +186,10 @@ describe('batch control on the local host', () => {
     expect(terminated.status).toBe(202);
     const blocked = Array.from({ length: 8 }, (_, chunk) => `batch-stop-e2e:chunk-${chunk}`);
     expect(terminated.body.terminated).toEqual(['batch-stop-e2e', ...blocked]);
-    expect((await waitForBatch(host, 'stop-e2e')).runtimeStatus).toBe('Terminated');
+    const view = await waitForBatch(host, 'stop-e2e');
+    expect(view.runtimeStatus).toBe('Terminated');
+    expect(view.status).toBe('failed');
+    expect(view.error).toBe('test stop');
     for (const id of blocked) {
       const chunk = await waitUntil(async () => {
         const found = await request(host, 'GET', `/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}`);
