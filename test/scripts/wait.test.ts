@@ -142,6 +142,37 @@ describe('formatProgress', () => {
   });
 });
 
+describe('wait for one run', () => {
+  it('skips the previous run', async () => {
+    const api = await scriptedApi([
+      { status: 200, body: view('Completed', { runId: 'r1', manifestEtag: 'old', status: 'completed' }) },
+      { status: 200, body: view('Running', { runId: 'r2', manifestEtag: 'new' }) },
+      { status: 200, body: view('Completed', { runId: 'r2', manifestEtag: 'new', status: 'completed' }) },
+    ]);
+    try {
+      const final = await waitForBatch({ url: api.url }, 'b1', { intervalMs: 10, stream: silent, manifestEtag: 'new' });
+      expect(final.runId).toBe('r2');
+      expect(api.requests()).toBe(3);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('follows a run by id', async () => {
+    const api = await scriptedApi([
+      { status: 200, body: view('Completed', { runId: 'r1', status: 'completed' }) },
+      { status: 200, body: view('Completed', { runId: 'r2', status: 'completed' }) },
+    ]);
+    try {
+      const final = await waitForBatch({ url: api.url }, 'b1', { intervalMs: 10, stream: silent, runId: 'r2' });
+      expect(final.runId).toBe('r2');
+      expect(api.requests()).toBe(2);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('wait on an ended batch', () => {
   it('reports the run rate', async () => {
     const progress = { phase: 'done', total: 60, done: 60, failed: 0, rows: 6_000_000 };
