@@ -73,10 +73,7 @@ describe('activity guards', () => {
     expect(sizes.historyStackTrace).toBeLessThanOrEqual(LIMIT_BYTES);
   });
 
-  // NOTE: the host cuts activity errors but stores the orchestrator's own failure message uncut. Because that
-  // message contains the activity's cut message and stack trace, it is about 12 KB here. Remove `.failing` once
-  // `failed()` in host/src/durable/episode-decision.ts cuts it to `maxErrorMessageBytes`.
-  it.failing('stores the orchestration failure cut to 4 KB', async () => {
+  it('stores the orchestration failure cut to 4 KB', async () => {
     const status = await run('callThrowLargeError');
 
     expect(status.runtimeStatus).toBe('Failed');

@@ -1,4 +1,5 @@
 import type { OrchestratorStateJson } from './actions';
+import { truncateUtf8 } from './activity-result';
 import type { FunctionCatalog, DurableFunctionKind } from './function-catalog';
 import type { HistoryEvent } from './history';
 import type { DecodedState } from './orchestrator-state';
@@ -50,8 +51,10 @@ function failed(
   customStatus: string | null,
   operations: Operation[] = [],
 ): EpisodeDecision {
-  const reason = `Orchestrator function '${input.orchestratorName}' failed: ${message}`;
-  return { kind: 'failed', operations, customStatus, nextId: 0, reason, details: JSON.stringify({ Message: message }) };
+  const limit = input.settings.maxErrorMessageBytes;
+  const reason = truncateUtf8(`Orchestrator function '${input.orchestratorName}' failed: ${message}`, limit);
+  const details = JSON.stringify({ Message: truncateUtf8(message, limit) });
+  return { kind: 'failed', operations, customStatus, nextId: 0, reason, details };
 }
 
 /** Returns the first new operation that names an unknown function, as the extension's message. */
