@@ -47,8 +47,12 @@ const warnings = (logFile: string) =>
   logRecords(logFile).filter((record) => String(record.msg).includes('beyond loopback'));
 
 describe('listen address', () => {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-listen-'));
+  let workDir: string;
   let host: HostCli | undefined;
+
+  beforeAll(() => {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-listen-'));
+  });
 
   afterEach(async () => {
     await host?.stop();
