@@ -69,4 +69,23 @@ describe('sketch serialization and merge', () => {
     coarse.accept(1);
     expect(() => decodeSketch(Buffer.from(coarse.toProto()).toString('base64'))).toThrow(/gamma/);
   });
+  test('far-apart values encode sparsely', () => {
+    const sparse = encodeSketch(sketchOf([1, 1000]));
+    const decoded = decodeSketch(sparse);
+
+    // Dense bins from 1 to 1000 at 1% accuracy would take about 350 doubles, 2.8 KB.
+    expect(Buffer.from(sparse, 'base64').length).toBeLessThan(100);
+    expect(decoded.count).toBe(2);
+    expect(sketchQuantile(decoded, 1)).toBeCloseTo(1000, -1);
+  });
+
+  test('dense encoding of the library decodes', () => {
+    const library = sketchOf(mixed);
+    const text = Buffer.from(library.toProto()).toString('base64');
+    const direct = decodeSketch(encodeSketch(library));
+
+    for (const q of [0, 0.25, 0.5, 0.75, 1]) {
+      expect(sketchQuantile(decodeSketch(text), q)).toBe(sketchQuantile(direct, q));
+    }
+  });
 });
