@@ -6,7 +6,7 @@
 /** Connection prefix of the data storage account (`DataStorage` or `DataStorage__accountName`, ...). */
 export const DATA_CONNECTION = 'DataStorage';
 
-/** Connection of the host storage account that holds the task hub. */
+/** Connection of the host storage account that contains the task hub. */
 export const HOST_CONNECTION = 'AzureWebJobsStorage';
 
 /** App setting that names the task hub; host.json reads it as `%TASKHUB_NAME%`. */

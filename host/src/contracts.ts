@@ -77,7 +77,7 @@ export interface HostHttpRequest {
 export interface HostHttpResponse {
   status: number;
   headers?: Record<string, string>;
-  /** `Set-Cookie` values, one per cookie, because `headers` holds one value per name. */
+  /** `Set-Cookie` values, one per cookie, because `headers` has one value per name. */
   setCookies?: string[];
   body?: string | Buffer;
 }
@@ -87,7 +87,7 @@ export interface HttpRouteHandler {
   handle(request: HostHttpRequest): Promise<HostHttpResponse | undefined>;
 }
 
-/** What the durable engine offers the rest of the host. */
+/** Durable engine services used by the rest of the host. */
 export interface DurableService {
   /** Trigger binding types this service dispatches itself (orchestrationTrigger, activityTrigger, entityTrigger). */
   readonly triggerTypes: readonly string[];

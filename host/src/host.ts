@@ -202,7 +202,7 @@ export function isDisabled(fn: RegisteredFunction, settings: AppSettings, logger
   return disabled;
 }
 
-/** Origin the app's own durable client calls, which must reach this process whatever the public URL says. */
+/** Returns the origin for the app's own durable client calls, which must reach this process whatever the public URL is. */
 function localOrigin(listenHost: string | undefined, port: number): string {
   const wildcard = listenHost === undefined || listenHost === '0.0.0.0' || listenHost === '::';
   const host = wildcard ? '127.0.0.1' : listenHost.includes(':') ? `[${listenHost}]` : listenHost;

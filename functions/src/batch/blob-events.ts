@@ -20,9 +20,9 @@ export interface IgnoredEvent {
 export type ClassifiedEvent = ManifestEvent | IgnoredEvent;
 
 /**
- * Turns a queue message into the events it carries. Event Grid writes one event per message, base64-encoded;
- * the Functions host usually decodes it and passes an object, but a plain JSON string, a base64 string of JSON
- * and an array of events (Event Grid or CloudEvents schema) are accepted too.
+ * Turns a queue message into the events it carries. Event Grid writes one event per message, base64-encoded, and
+ * the Functions host usually decodes it and passes an object. A plain JSON string, a base64 string of JSON and an
+ * array of events (Event Grid or CloudEvents schema) are accepted too.
  */
 export function decodeQueueMessage(message: unknown): unknown[] {
   let value = message;
@@ -76,7 +76,9 @@ export function classifyEvent(event: unknown): ClassifiedEvent {
     const reason = `blob ${where} is not ${INPUT_CONTAINER}/<batchId>/${MANIFEST_BLOB_NAME}`;
     return { kind: 'ignored', reason, subject, eventId };
   }
-  const etag = typeof data.eTag === 'string' ? data.eTag : typeof data.etag === 'string' ? data.etag : undefined;
+  let etag: string | undefined;
+  if (typeof data.eTag === 'string') etag = data.eTag;
+  else if (typeof data.etag === 'string') etag = data.etag;
   return { kind: 'manifest', batchId, etag, eventId };
 }
 

@@ -14,7 +14,7 @@ import { logEvent } from '../telemetry/log';
 /**
  * Starts one batch run per `input/<batchId>/_manifest.json` BlobCreated event. Event Grid delivers at least once,
  * so a repeated delivery of the same manifest ETag starts nothing. A manifest replaced (new ETag) after the last
- * run finished starts a new run; one replaced while a run is active is logged and not started, so upload the
+ * run finished starts a new run. One replaced while a run is active is logged and not started, so upload the
  * manifest again or call `POST /api/batches/{batchId}` after that run ends.
  */
 export async function handleManifestMessage(message: unknown, client: DurableClient, context: InvocationContext) {

@@ -64,7 +64,7 @@ function summarizeMetric(metric: MetricPartial | undefined, quantiles: readonly 
 
 /**
  * Keeps a sketch quantile inside the exact range. A DDSketch returns the midpoint of a bucket, which can lie just
- * outside the observed values (98.5 for a single value of 98); the true quantile never does, so clamping only
+ * outside the observed values (98.5 for a single value of 98). The true quantile never does, so clamping only
  * moves the estimate closer to it.
  */
 function clamp(value: number, min: number | null, max: number | null): number {

@@ -11,13 +11,13 @@ export interface QueueOptions {
   batchSize: number;
   /** A new batch is fetched when fewer messages than this are still running. @default batchSize / 2 */
   newBatchThreshold: number;
-  /** Longest wait between polls of an empty queue, in milliseconds. @default 60000 */
+  /** Maximum wait between polls of an empty queue, in milliseconds. @default 60000 */
   maxPollingIntervalMs: number;
   /** Delay before a failed message becomes visible again, in milliseconds. @default 0 */
   visibilityTimeoutMs: number;
   /** Attempts before a message moves to `<queue>-poison`. @default 5 */
   maxDequeueCount: number;
-  /** How message bodies are encoded on the queue. @default 'base64' */
+  /** Encoding of message bodies on the queue. @default 'base64' */
   messageEncoding: 'base64' | 'none';
 }
 

@@ -11,7 +11,7 @@ export interface CachedHistory {
 /**
  * Keeps recently used histories in memory so an episode neither reloads nor re-serializes the events it
  * already sent. Entries are dropped when the execution changes, and the least recently used ones when the
- * cache holds more than `maxEntries` histories or `maxEvents` events in total.
+ * cache contains more than `maxEntries` histories or `maxEvents` events in total.
  */
 export class HistoryCache {
   private readonly entries = new Map<string, CachedHistory>();

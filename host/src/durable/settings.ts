@@ -8,7 +8,7 @@ export interface DurableSettings {
   maxConcurrentActivityFunctions: number;
   maxConcurrentOrchestratorFunctions: number;
   maxConcurrentEntityFunctions: number;
-  /** Longest batch of operations one entity invocation receives. @default 50 */
+  /** Maximum batch of operations one entity invocation receives. @default 50 */
   maxEntityOperationBatchSize: number;
   /** `ExecutionStarted.Version` of orchestrations started without a version. @default '' */
   defaultVersion: string;

@@ -35,7 +35,7 @@ export function httpRoute(fn: RegisteredFunction): string {
 }
 
 /**
- * Serves HTTP-triggered functions under `/<routePrefix>/`: matches the route template, answers 405 with `Allow`
+ * Serves HTTP-triggered functions under `/<routePrefix>/`: matches the route template, returns 405 with `Allow`
  * when only the method differs, and turns the function's HTTP output into the response.
  */
 export class HttpFunctionRoutes implements HttpRouteHandler {

@@ -17,7 +17,7 @@ const SAME_SITE: Record<string, string | undefined> = { lax: 'Lax', strict: 'Str
 
 /**
  * Builds the HTTP response from the function's HTTP output binding (`$return` or a named `http` output).
- * No output gives 204, as the Functions host answers when an HTTP function returns nothing.
+ * No output gives 204, as the Functions host returns when an HTTP function returns nothing.
  */
 export function toHostResponse(fn: RegisteredFunction, result: InvocationResult): HostHttpResponse {
   const http = httpOutput(fn, result)?.http;

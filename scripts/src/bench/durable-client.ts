@@ -49,7 +49,7 @@ export async function waitForInstance(
   }
 }
 
-/** Throws unless the instance completed; the message carries the output, which holds the failure reason. */
+/** Throws unless the instance completed; the message carries the output, which contains the failure reason. */
 export function assertCompleted(instanceId: string, status: InstanceStatus): void {
   if (status.runtimeStatus !== 'Completed') {
     const output = JSON.stringify(status.output)?.slice(0, 500);
