@@ -5,6 +5,8 @@ export interface ApiOptions {
   url: string;
   /** Function key sent as `x-functions-key`; not needed locally. */
   key?: string;
+  /** Source of `url` as a phrase for error messages, for example `the URL from --url`. */
+  origin?: string;
 }
 
 /** The Durable management payload that `createCheckStatusResponse` returns with HTTP 202. */
@@ -87,8 +89,9 @@ export async function requestJson(
           `${timeoutMs / 1000} s, so it is running but busy; retry the command later`,
       );
     }
+    const origin = options.origin ? `, ${options.origin}` : '';
     throw new CliError(
-      `cannot reach the Function App at ${options.url} (${describeError(error)}): ` +
+      `cannot reach the Function App at ${options.url}${origin} (${describeError(error)}): ` +
         "start it with 'npm start', or pass --url or set FANOUT_URL",
     );
   }

@@ -45,7 +45,9 @@ export async function uploadCommand(
   }
 
   const manifest = await loadManifest(dir, flags);
-  const storage = storageFor(flags);
+  const storage = await storageFor(flags);
+  // Resolved before the upload, so that an invalid stack.json stops the command before it writes blobs.
+  const api = flags.wait === false ? undefined : await apiOptions(flags);
   const others = await otherInputBlobs(storage, batchId, files);
   if (others.length > 0) {
     process.stderr.write(
@@ -59,13 +61,13 @@ export async function uploadCommand(
     `uploaded ${summary.files} files (${formatBytes(summary.bytes)}) and then _manifest.json to input/${batchId}/ ` +
       `in ${summary.seconds.toFixed(1)} s`,
   );
-  if (flags.wait === false) {
+  if (!api) {
     print(`start the batch with: start ${batchId}`);
     return;
   }
 
   // A reused batch id shows its previous run until the uploaded manifest has started a new one.
-  const view = await waitForManifestRun(apiOptions(flags), batchId, summary.manifestEtag, {
+  const view = await waitForManifestRun(api, batchId, summary.manifestEtag, {
     timeoutMs: seconds(flags.startTimeout, '--start-timeout') ?? 60_000,
   });
   print(`batch ${batchId} started run ${view.runId}; follow it with: wait ${batchId} --run ${view.runId}`);
@@ -94,11 +96,13 @@ async function waitForManifestRun(
 }
 
 export async function startCommand(id: string, flags: GlobalFlags): Promise<void> {
-  print(await startBatch(apiOptions(flags), validateBatchId(id)));
+  const batchId = validateBatchId(id);
+  print(await startBatch(await apiOptions(flags), batchId));
 }
 
 export async function statusCommand(id: string, flags: GlobalFlags): Promise<void> {
-  print(await requireBatchStatus(apiOptions(flags), validateBatchId(id)));
+  const batchId = validateBatchId(id);
+  print(await requireBatchStatus(await apiOptions(flags), batchId));
 }
 
 export async function waitCommand(
@@ -106,7 +110,7 @@ export async function waitCommand(
   flags: GlobalFlags & { timeout?: string; interval?: string; startTimeout?: string; run?: string; etag?: string },
 ): Promise<number> {
   const batchId = validateBatchId(id);
-  const status = await waitForBatch(apiOptions(flags), batchId, {
+  const status = await waitForBatch(await apiOptions(flags), batchId, {
     runId: flags.run,
     manifestEtag: flags.etag === undefined ? undefined : normalizeEtag(flags.etag),
     timeoutMs: seconds(flags.timeout, '--timeout'),
@@ -134,29 +138,32 @@ export async function raiseEventCommand(id: string, name: string, json: string, 
       `invalid JSON for event '${name}': ${(error as Error).message}; quote it for the shell, for example '{"approved":true}'`,
     );
   }
-  await raiseBatchEvent(apiOptions(flags), batchId, name, data);
+  await raiseBatchEvent(await apiOptions(flags), batchId, name, data);
   print(`raised '${name}' on batch ${batchId}`);
 }
 
 export async function terminateCommand(id: string, flags: GlobalFlags & { reason: string }): Promise<void> {
   const batchId = validateBatchId(id);
-  await terminateBatch(apiOptions(flags), batchId, flags.reason);
+  await terminateBatch(await apiOptions(flags), batchId, flags.reason);
   print(`terminate requested for batch ${batchId}`);
 }
 
 export async function purgeCommand(id: string, flags: GlobalFlags): Promise<void> {
   const batchId = validateBatchId(id);
-  const deleted = await purgeBatch(apiOptions(flags), batchId);
+  const deleted = await purgeBatch(await apiOptions(flags), batchId);
   print(`purged the history of batch ${batchId} (${deleted} instance${deleted === 1 ? '' : 's'})`);
 }
 
 export async function redriveCommand(id: string, flags: GlobalFlags): Promise<void> {
-  print(await redriveBatch(apiOptions(flags), validateBatchId(id)));
+  const batchId = validateBatchId(id);
+  print(await redriveBatch(await apiOptions(flags), batchId));
 }
 
 /** Returns an error for a batch whose run ended without writing a result, or undefined when that is unknown. */
 async function endedWithoutResult(flags: GlobalFlags, batchId: string): Promise<CliError | undefined> {
-  const status = await getBatchStatus(apiOptions(flags), batchId).catch(() => undefined);
+  const status = await apiOptions(flags)
+    .then((api) => getBatchStatus(api, batchId))
+    .catch(() => undefined);
   if (!status || !(FINAL_STATUSES as readonly string[]).includes(status.runtimeStatus)) return undefined;
   return new CliError(
     `batch '${batchId}' ${describeOutcome(status)} and wrote no result: ` + `start a new run with 'start ${batchId}'`,
@@ -166,7 +173,7 @@ async function endedWithoutResult(flags: GlobalFlags, batchId: string): Promise<
 export async function resultCommand(id: string, flags: GlobalFlags & { out?: string }): Promise<void> {
   const batchId = validateBatchId(id);
   if (flags.out) await prepareOutFile(flags.out);
-  const text = await downloadSummary(storageFor(flags), batchId).catch(async (error: unknown) => {
+  const text = await downloadSummary(await storageFor(flags), batchId).catch(async (error: unknown) => {
     throw (await endedWithoutResult(flags, batchId)) ?? error;
   });
   if (!flags.out) {

@@ -1,39 +1,77 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiOptions } from './api';
+import { CliError } from './errors';
 import { DATA_CONNECTION, DEFAULT_PORTS, HOST_CONNECTION } from './names';
 import { openStorage, Storage } from './storage';
-import { StackRecord, stackRecordPath } from './stack';
+import { isProcessAlive, loadStackRecord, StackRecord, stackRecordPath } from './stack';
 
 /** Options every CLI command accepts: where the Function App and its data storage are. */
 export interface GlobalFlags {
   url?: string;
+  /** Source of `url`: the command line or the FANOUT_URL environment variable. */
+  urlSource?: 'cli' | 'env';
   key?: string;
   connectionString?: string;
   account?: string;
   data?: string;
 }
 
-export function apiOptions(flags: GlobalFlags): ApiOptions {
-  return { url: flags.url ?? `http://127.0.0.1:${DEFAULT_PORTS.api}`, key: flags.key };
+export const DEFAULT_API_URL = `http://127.0.0.1:${DEFAULT_PORTS.api}`;
+
+/**
+ * Resolves the Function App's origin: --url, then FANOUT_URL, then the running stack that `npm start` recorded in
+ * `<data>/stack.json`, then port 7071. A stack.json whose process has exited is ignored, as a missing one is.
+ */
+export async function apiOptions(flags: GlobalFlags): Promise<ApiOptions> {
+  if (flags.url) {
+    const origin = flags.urlSource === 'env' ? 'the URL from FANOUT_URL' : 'the URL from --url';
+    return { url: flags.url, key: flags.key, origin };
+  }
+  const stack = await recordedStack(flags, 'or pass --url');
+  if (stack.running) return { url: stack.running.apiUrl, key: flags.key, origin: `the URL from ${stack.file}` };
+  const origin =
+    stack.stoppedPid === undefined
+      ? 'the default URL'
+      : `the default URL because the stack in ${stack.file} has stopped (pid ${stack.stoppedPid})`;
+  return { url: DEFAULT_API_URL, key: flags.key, origin };
 }
 
 /**
- * Data storage: --account (Entra ID), then --connection-string, then the DataStorage and
- * AzureWebJobsStorage settings, then the Azurite that `npm start` recorded, then Azurite's default ports.
+ * Opens the data storage: --account (Entra ID), then --connection-string, then the DataStorage and
+ * AzureWebJobsStorage settings, then the Azurite of the running stack in `<data>/stack.json`, then Azurite's
+ * default ports.
  */
-export function storageFor(flags: GlobalFlags): Storage {
+export async function storageFor(flags: GlobalFlags): Promise<Storage> {
   if (flags.account) return openStorage({ account: flags.account });
   const connectionString =
-    flags.connectionString ?? process.env[DATA_CONNECTION] ?? process.env[HOST_CONNECTION] ?? recordedConnection(flags);
+    flags.connectionString ??
+    process.env[DATA_CONNECTION] ??
+    process.env[HOST_CONNECTION] ??
+    ((await recordedStack(flags, 'or pass --connection-string')).running?.connectionString || undefined);
   return openStorage({ connectionString });
 }
 
-function recordedConnection(flags: GlobalFlags): string | undefined {
+/** Contents of `<data>/stack.json`: the record of a running `npm start`, or the pid of a stopped one. */
+interface RecordedStack {
+  file: string;
+  running?: StackRecord;
+  stoppedPid?: number;
+}
+
+/**
+ * Reads `<data>/stack.json` and checks that its `npm start` process runs. A file that cannot be read or parsed
+ * is a CliError that names it and ends with `alternative`, the option that makes the file unnecessary.
+ */
+async function recordedStack(flags: GlobalFlags, alternative: string): Promise<RecordedStack> {
+  const dataDir = path.resolve(flags.data ?? '.data');
+  const file = stackRecordPath(dataDir);
+  let record: StackRecord | undefined;
   try {
-    const file = stackRecordPath(path.resolve(flags.data ?? '.data'));
-    return (JSON.parse(readFileSync(file, 'utf8')) as StackRecord).connectionString || undefined;
-  } catch {
-    return undefined;
+    record = await loadStackRecord(dataDir);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    throw new CliError(`${error.message}: start the stack with 'npm start', which rewrites the file, ${alternative}`);
   }
+  if (!record) return { file };
+  return isProcessAlive(record.pid) ? { file, running: record } : { file, stoppedPid: record.pid };
 }

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import * as commands from './cli-commands';
-import { GlobalFlags } from './cli-context';
+import { DEFAULT_API_URL, GlobalFlags } from './cli-context';
 import { runCommand } from './errors';
 
 type Flags = GlobalFlags & Record<string, string>;
@@ -10,20 +10,34 @@ function action(body: (args: string[], flags: Flags) => Promise<number | void>) 
   return (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     const positional = args.slice(0, -2) as string[];
-    return runCommand(() => body(positional, command.optsWithGlobals<Flags>()));
+    const flags = command.optsWithGlobals<Flags>();
+    if (flags.url !== undefined) {
+      flags.urlSource = command.getOptionValueSourceWithGlobals('url') === 'env' ? 'env' : 'cli';
+    }
+    return runCommand(() => body(positional, flags));
   };
 }
 
 const program = new Command('fanout')
   .description('Upload, start, follow and manage fan-out/fan-in batches, locally or on Azure')
-  .addOption(new Option('--url <url>', 'origin of the Function App').env('FANOUT_URL').default('http://127.0.0.1:7071'))
+  .addOption(
+    new Option(
+      '--url <url>',
+      `origin of the Function App (default: the running stack in DIR/stack.json, then ${DEFAULT_API_URL})`,
+    ).env('FANOUT_URL'),
+  )
   .addOption(new Option('--key <key>', 'function key for the Function App on Azure').env('FANOUT_KEY'))
   .option(
     '--connection-string <value>',
-    'data storage connection string (default: DataStorage, AzureWebJobsStorage, then local Azurite)',
+    'data storage connection string (default: DataStorage, AzureWebJobsStorage, the Azurite of the running stack ' +
+      "in DIR/stack.json, then Azurite's default ports)",
   )
   .option('--account <name>', 'data storage account on Azure, reached with DefaultAzureCredential')
-  .option('--data <dir>', 'local data folder where npm start records its Azurite', '.data')
+  .addOption(
+    new Option('--data <dir>', 'data folder DIR where npm start records the running stack in stack.json')
+      .env('FANOUT_DATA')
+      .default('.data'),
+  )
   .showHelpAfterError('(run with --help for usage)')
   .configureHelp({ showGlobalOptions: true });
 

@@ -251,12 +251,33 @@ export async function removeStackRecord(dataDir: string, owner: StackRecord): Pr
 
 /** Reads `<dataDir>/stack.json`, or returns undefined when it is missing or unreadable. */
 export async function readStackRecord(dataDir: string): Promise<StackRecord | undefined> {
+  return loadStackRecord(dataDir).catch(() => undefined);
+}
+
+/**
+ * Reads `<dataDir>/stack.json`, or returns undefined when it is missing. Throws a CliError naming the file when
+ * it cannot be read, is not JSON, or lacks the `pid` and `apiUrl` of a stack record.
+ */
+export async function loadStackRecord(dataDir: string): Promise<StackRecord | undefined> {
+  const file = stackRecordPath(dataDir);
+  let text: string;
   try {
-    const record = JSON.parse(await readFile(stackRecordPath(dataDir), 'utf8')) as StackRecord;
-    return typeof record.pid === 'number' && typeof record.apiUrl === 'string' ? record : undefined;
-  } catch {
-    return undefined;
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new CliError(`cannot read ${file} (${code ?? (error as Error).message})`);
   }
+  let record: Partial<StackRecord> | null;
+  try {
+    record = JSON.parse(text) as Partial<StackRecord> | null;
+  } catch (error) {
+    throw new CliError(`${file} is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof record?.pid !== 'number' || typeof record.apiUrl !== 'string') {
+    throw new CliError(`${file} is not a stack record (it lacks a numeric pid or a string apiUrl)`);
+  }
+  return record as StackRecord;
 }
 
 /** Returns true when a process with this id runs. */

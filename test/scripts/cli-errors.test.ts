@@ -24,7 +24,10 @@ describe('CLI bad input', () => {
 
   it('names the host that is not running', async () => {
     const run = await runScript(cli, ['status', 'flights', '--url', closedUrl]);
-    expectOneLineError(run, new RegExp(`cannot reach the Function App at ${closedUrl}.*npm start`));
+    expectOneLineError(
+      run,
+      new RegExp(`cannot reach the Function App at ${closedUrl}, the URL from --url .*npm start`),
+    );
   });
 
   it('names the missing upload folder', async () => {
