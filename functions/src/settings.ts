@@ -27,3 +27,18 @@ export const MAX_FILES_SETTING = 'BATCH_MAX_FILES';
 
 /** Files a batch may have when the manifest has no `maxItems` and `BATCH_MAX_FILES` is not set. */
 export const DEFAULT_MAX_FILES = 100000;
+
+/** App setting that caps the files one map activity reads. */
+export const MAP_GROUP_FILES_SETTING = 'MAP_GROUP_MAX_FILES';
+
+/**
+ * Files one map activity reads when `MAP_GROUP_MAX_FILES` is not set. Each activity costs an invocation, a write of
+ * its partial and a read of it by the reduce, so small files are mapped several at a time.
+ */
+export const DEFAULT_MAP_GROUP_FILES = 32;
+
+/** App setting that caps the bytes of the files one map activity reads; a larger file is mapped alone. */
+export const MAP_GROUP_BYTES_SETTING = 'MAP_GROUP_MAX_BYTES';
+
+/** Bytes one map activity reads when `MAP_GROUP_MAX_BYTES` is not set: 4 MiB. */
+export const DEFAULT_MAP_GROUP_BYTES = 4 * 1024 * 1024;

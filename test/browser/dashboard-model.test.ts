@@ -1,4 +1,5 @@
-import { activityLabel, typedErrorMessage } from '../../host/src/dashboard/activity-fields';
+import { activityItems, activityLabel, typedErrorMessage } from '../../host/src/dashboard/activity-fields';
+import { batchFileNamer } from '../../host/src/dashboard/batch-file-names';
 import { batchIdOf, groupBatches } from '../../host/src/dashboard/batches';
 import { withLiveProgress } from '../../host/src/dashboard/live-progress';
 import { ActivityRecord, OrchestrationRecord } from '../../host/src/dashboard/records';
@@ -134,6 +135,43 @@ describe('batches', () => {
     ];
 
     expect(withLiveProgress(batch, activities).progress).toMatchObject({ done: 3, failed: 1, percent: 99 });
+  });
+
+  it('counts the files of activities that map groups', () => {
+    const [batch] = groupBatches([instance('batch-a', { customStatus: { phase: 'mapping', total: 70, done: 0 } })]);
+    const group = (index: number, files: number, failed: number) =>
+      activity({ input: { group: index }, end: 9, result: { fileIndex: index * 32, files, failed, rows: 5 } });
+    const activities = [group(0, 32, 0), group(1, 32, 3), group(1, 32, 3), group(2, 6, 6)];
+
+    expect(withLiveProgress(batch, activities).progress).toMatchObject({ done: 70, failed: 9, percent: 99 });
+    expect(buildThroughput(activities, ORIGIN, 100).files).toBe(102);
+  });
+
+  it('reads item counts only from sound results', () => {
+    expect(activityItems({ files: 4, failed: 1 })).toEqual({ done: 4, failed: 1 });
+    expect(activityItems({ files: 4, failed: 5 })).toEqual({ done: 1, failed: 0 });
+    expect(activityItems({ files: -1, failed: 0 })).toEqual({ done: 1, failed: 0 });
+    expect(activityItems({ ok: false, kind: 'parse', message: 'x' })).toEqual({ done: 1, failed: 1 });
+    expect(activityItems(null)).toEqual({ done: 1, failed: 0 });
+  });
+
+  it('names the files of a map group', async () => {
+    const lists: Record<string, object> = {
+      'b/runs/r/chunks/0/files.json': { start: 0, files: ['a.csv', 'b.csv', 'c.csv'], groups: [0, 2] },
+      'b/runs/r/chunks/1/files.json': { start: 3, files: ['d.csv', 'e.csv'] },
+    };
+    const readBlob = async (_container: string, name: string) =>
+      lists[name] ? Buffer.from(JSON.stringify(lists[name])) : undefined;
+    const input = (chunkIndex: number, group: number) => ({ batchId: 'b', runId: 'r', chunkIndex, group });
+
+    const named = await batchFileNamer(readBlob)([
+      activity({ input: input(0, 0) }),
+      activity({ input: input(0, 1) }),
+      activity({ input: input(0, 2) }),
+      activity({ input: input(1, 1) }),
+    ]);
+
+    expect(named.map((record) => activityLabel(record.input))).toEqual(['a.csv and 1 more', 'c.csv', '', 'e.csv']);
   });
 
   it('adds redrive files to those of the base run', () => {

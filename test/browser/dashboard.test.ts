@@ -47,7 +47,13 @@ describe('dashboard', () => {
       appDir: APP_DIR,
       port: 0,
       dataDir,
-      settings: { AzureWebJobsStorage: connection, DataStorage: connection, TASKHUB_NAME: 'dashboardtest' },
+      // One file per map activity, so the large batch has more activities than the timeline draws bars.
+      settings: {
+        AzureWebJobsStorage: connection,
+        DataStorage: connection,
+        TASKHUB_NAME: 'dashboardtest',
+        MAP_GROUP_MAX_FILES: '1',
+      },
       blobEvents: [parseBlobEventRule('input:blob-created:/_manifest.json')],
       blobEventPollMs: 250,
       logger: pino({ level: 'warn' }),

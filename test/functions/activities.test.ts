@@ -67,8 +67,8 @@ async function runActivities(
 
   const maps: MapOutput[] = [];
   for (const chunk of listing.chunks) {
-    for (let offset = 0; offset < chunk.count; offset += 1) {
-      maps.push(await mapBlob({ batchId, runId, chunkIndex: chunk.index, fileIndex: chunk.start + offset }, logger));
+    for (let group = 0; group < chunk.groups; group += 1) {
+      maps.push(await mapBlob({ batchId, runId, chunkIndex: chunk.index, group }, logger));
     }
     await reduceChunk({ batchId, runId, chunk }, logger);
   }
@@ -140,12 +140,61 @@ describe('batch activities on Azurite', () => {
       total: 7,
       files: 7,
       chunks: [
-        { index: 0, start: 0, count: 3 },
-        { index: 1, start: 3, count: 3 },
-        { index: 2, start: 6, count: 1 },
+        { index: 0, start: 0, count: 3, groups: 3 },
+        { index: 1, start: 3, count: 3, groups: 3 },
+        { index: 2, start: 6, count: 1, groups: 1 },
       ],
     });
     expectGroups((await summaryOf('chunked')).groups, expectedGroups(files.flatMap((file) => file.rows)));
+  });
+
+  it('map small files in groups', async () => {
+    const names = Array.from({ length: 40 }, (_, index) => `g${String(index).padStart(2, '0')}.csv`);
+    const files = names.map((name, index) =>
+      index === 4 || index === 5
+        ? { name, content: 'region,price\neu,3\n', rows: [] }
+        : csvFile(name, makeRows(100 + index, 4)),
+    );
+    await uploadBatch(service, 'grouped', files, SALES_MANIFEST);
+
+    const run = await runActivities('grouped');
+
+    // 40 files keep at least 16 map activities: groups of 3 consecutive files, the last one alone.
+    expect(run.listing).toMatchObject({ ok: true, chunks: [{ start: 0, count: 40, groups: 14 }] });
+    expect(run.maps.map((map) => [map.fileIndex, map.files])).toEqual(
+      Array.from({ length: 14 }, (_, group) => [group * 3, group === 13 ? 1 : 3]),
+    );
+    expect(run.maps[1]).toMatchObject({ failed: 2, error: { kind: 'missing-column' } });
+    expect(run.maps[1].error?.message).toMatch(/^g04\.csv: .*\(and 1 more of this group's 3 files\)$/);
+    expect(run.maps.filter((map) => map.failed > 0)).toHaveLength(1);
+    expect(run.output).toMatchObject({ total: 40, succeeded: 38, failed: 2 });
+    const failed = (await readResult(service, 'grouped', 'failed.jsonl')).trim().split('\n');
+    expect(failed.map((line) => JSON.parse(line).blob)).toEqual(['g04.csv', 'g05.csv']);
+    expectGroups((await summaryOf('grouped')).groups, expectedGroups(files.flatMap((file) => file.rows)));
+  });
+
+  it('MAP_GROUP_MAX_BYTES limits the bytes of a group', async () => {
+    const files = Array.from({ length: 64 }, (_, index) => csvFile(`s${index}.csv`, makeRows(200 + index, 3)));
+    await uploadBatch(service, 'group-bytes', files, SALES_MANIFEST);
+    const largest = Math.max(...files.map((file) => file.content.length));
+
+    const settings = { MAP_GROUP_MAX_BYTES: String(2 * largest) };
+    const run = await runActivities('group-bytes', 'full', undefined, { settings });
+
+    // 64 files allow groups of 4, but the byte limit admits 2 files at most.
+    expect(Math.max(...run.maps.map((map) => map.files))).toBe(2);
+    expect(run.maps.reduce((sum, map) => sum + map.files, 0)).toBe(64);
+    expectGroups((await summaryOf('group-bytes')).groups, expectedGroups(files.flatMap((file) => file.rows)));
+  });
+
+  it('invalid map group settings fail the listing', async () => {
+    await uploadBatch(service, 'group-setting', [csvFile('a.csv', makeRows(1, 2))], SALES_MANIFEST);
+    const listing = listBatchFiles({ batchId: 'group-setting', runId: newRunId(), mode: 'full' }, logger, {
+      MAP_GROUP_MAX_FILES: '-3',
+    });
+    await expect(listing).rejects.toThrow(
+      'App setting MAP_GROUP_MAX_FILES is "-3": set a positive integer, or remove it to use 32',
+    );
   });
 
   it('empty batch gives empty result', async () => {
@@ -301,12 +350,7 @@ describe('batch activities on Azurite', () => {
 
     const run = await runActivities('bad-files', 'full', undefined, { afterListing });
 
-    expect(run.maps.map((map) => (map.ok ? 'ok' : map.kind))).toEqual([
-      'ok',
-      'missing-column',
-      'unreadable',
-      'not-found',
-    ]);
+    expect(run.maps.map((map) => map.error?.kind ?? 'ok')).toEqual(['ok', 'missing-column', 'unreadable', 'not-found']);
     const failed = (await readResult(service, 'bad-files', 'failed.jsonl'))
       .trim()
       .split('\n')
@@ -359,7 +403,7 @@ describe('batch activities on Azurite', () => {
     const second = await runActivities('redrive-direct', 'redrive', latest?.runId);
 
     expect(second.listing).toMatchObject({ ok: true, total: 3, files: 1 });
-    expect(second.maps).toEqual([expect.objectContaining({ ok: true, rows: 6 })]);
+    expect(second.maps).toEqual([expect.objectContaining({ files: 1, failed: 0, rows: 6 })]);
     const summary = await summaryOf('redrive-direct');
     expect(summary).toMatchObject({ status: 'completed', mode: 'redrive', failedBlobs: 0, totalBlobs: 3 });
     expect(summary.input).toMatchObject({ blobs: 3, rows: 27, bytes: byteTotal([...good, fixed]) });

@@ -339,7 +339,7 @@ describe('batch control on the local host', () => {
     const transient = appEvents(host.logs, 'activity.map-transient-error').filter(
       (event) => event.batchId === 'retry-e2e',
     );
-    expect(transient[0].blob).toBe('input/retry-e2e/a.csv');
+    expect(transient[0].blob).toBe('work/retry-e2e/runs/fixed-run/map/0.json');
     expect(String(transient[0].error)).toContain('lease');
   });
 });

@@ -50,14 +50,39 @@ describe('batch progress during the map phase', () => {
     const listing = await listBatchFiles({ batchId: 'progress', runId, mode: 'full' }, logger);
     if (!listing.ok) throw new Error(`listing failed: ${JSON.stringify(listing.error)}`);
 
-    for (const fileIndex of [0, 1, 2]) {
-      await mapBlob({ batchId: 'progress', runId, chunkIndex: 0, fileIndex }, logger);
+    for (const group of [0, 1, 2]) {
+      await mapBlob({ batchId: 'progress', runId, chunkIndex: 0, group }, logger);
     }
     // The Durable client is only asked for chunk statuses when a run has more than one chunk.
     const view = await buildBatchView({} as DurableClient, 'progress', mappingStatus('progress', runId, 4));
 
-    expect(view.progress?.done).toBe(2);
+    // Finished files count as done whether they failed or not, as in the orchestrator's own counts.
+    expect(view.progress?.done).toBe(3);
     expect(view.progress?.failed).toBe(1);
     expect(view.progress?.total).toBe(4);
+  });
+
+  it('counts every file of a map group', async () => {
+    const service = BlobServiceClient.fromConnectionString(azurite.connectionString);
+    const files = Array.from({ length: 64 }, (_, index) =>
+      index === 1
+        ? { name: 'f01.csv', content: 'region\neu\n' }
+        : csvFile(`f${String(index).padStart(2, '0')}.csv`, makeRows(index, 2)),
+    );
+    await uploadBatch(service, 'grouped-progress', files, SALES_MANIFEST);
+    const runId = newRunId();
+    const listing = await listBatchFiles({ batchId: 'grouped-progress', runId, mode: 'full' }, logger);
+    if (!listing.ok) throw new Error(`listing failed: ${JSON.stringify(listing.error)}`);
+
+    await mapBlob({ batchId: 'grouped-progress', runId, chunkIndex: 0, group: 0 }, logger);
+    await mapBlob({ batchId: 'grouped-progress', runId, chunkIndex: 0, group: 5 }, logger);
+    const view = await buildBatchView(
+      {} as DurableClient,
+      'grouped-progress',
+      mappingStatus('grouped-progress', runId, 64),
+    );
+
+    // 64 files make 16 groups of 4.
+    expect(view.progress).toMatchObject({ done: 8, failed: 1, total: 64 });
   });
 });

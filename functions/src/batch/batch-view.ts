@@ -65,13 +65,14 @@ export async function buildBatchView(
 }
 
 /**
- * Raises the counters to what the run's map outcome blobs show. `baseDone` is the orchestrator's own count when
- * mapping started: the files a redrive keeps from its base run.
+ * Raises the counters to what the run's map outcome blobs show. `done` counts finished files, failed or not, as the
+ * orchestrator's own counts do. `baseDone` is the orchestrator's count when mapping started: the files a redrive
+ * keeps from its base run.
  */
 function withMapOutcomes(progress: ProgressStatus, baseDone: number, outcomes: MapProgress): ProgressStatus {
   return {
     ...progress,
-    done: Math.max(progress.done, baseDone + outcomes.mapped),
+    done: Math.max(progress.done, baseDone + outcomes.mapped + outcomes.failed),
     failed: Math.max(progress.failed, outcomes.failed),
   };
 }

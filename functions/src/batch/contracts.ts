@@ -24,6 +24,8 @@ export interface ChunkRef {
   /** Index of the chunk's first file in the run's file list. */
   start: number;
   count: number;
+  /** Map activities of the chunk: each maps one group of consecutive files, listed in the chunk's file list blob. */
+  groups: number;
 }
 
 export type BatchErrorKind =
@@ -64,13 +66,23 @@ export interface MapInput {
   batchId: string;
   runId: string;
   chunkIndex: number;
-  fileIndex: number;
+  /** Index of the group within the chunk. */
+  group: number;
 }
 
-/** Outcome of one file; the partial or the full error record is in the work blob of `fileIndex`. */
-export type MapOutput =
-  | { ok: true; fileIndex: number; bytes: number; rows: number; rejectedRows: number }
-  | { ok: false; fileIndex: number; kind: FileErrorKind; message: string };
+/**
+ * Outcome of one group of files: counters, and the first failure in short. The merged partial and every failure
+ * record are in the work blob named after `fileIndex`, the group's first file.
+ */
+export interface MapOutput {
+  fileIndex: number;
+  files: number;
+  failed: number;
+  bytes: number;
+  rows: number;
+  rejectedRows: number;
+  error?: { kind: FileErrorKind; message: string };
+}
 
 /** Counters of a reduced set of files: a chunk, or the whole run. */
 export interface ReduceOutput {

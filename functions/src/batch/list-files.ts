@@ -13,11 +13,11 @@ import {
 import { SettingsSource } from '../storage/connection';
 import { LogEvent } from '../telemetry/names';
 import { EventLogger, logEvent } from '../telemetry/log';
-import { ConfigurationError } from '../errors';
 import { BatchError, ChunkRef, ListInput, ListOutput } from './contracts';
 import { readLatestRun } from './latest-run';
 import { manifestBlobName, normalizeEtag } from './manifest-blob';
 import { resultBlob, runFields } from './paths';
+import { groupStarts, mapGroupLimits, positiveIntegerSetting } from './map-groups';
 import { readRunManifest, RunManifest, writeChunkFiles, writeRunManifest } from './run-files';
 
 /** Number of missing names that the error of a manifest with missing `files` lists. */
@@ -35,6 +35,7 @@ export async function listBatchFiles(
   logger: EventLogger,
   settings: SettingsSource = process.env,
 ): Promise<ListOutput> {
+  const limits = mapGroupLimits(settings);
   const planned =
     input.mode === 'redrive' ? await planRedrive(input) : await planFullRun(input.batchId, maxFiles(settings));
   if ('error' in planned) {
@@ -44,14 +45,16 @@ export async function listBatchFiles(
 
   const { run, files } = planned;
   await writeRunManifest(input.batchId, input.runId, run);
-  const chunks = splitIntoChunks(files.length, run.manifest.chunkSize);
-  await Promise.all(
-    chunks.map((chunk) =>
-      writeChunkFiles(input.batchId, input.runId, chunk.index, {
-        start: chunk.start,
-        files: files.slice(chunk.start, chunk.start + chunk.count),
-      }),
-    ),
+  const chunks = await Promise.all(
+    splitIntoChunks(files.length, run.manifest.chunkSize).map(async (range): Promise<ChunkRef> => {
+      const names = files.slice(range.start, range.start + range.count);
+      const groups = groupStarts(
+        names.map((name) => planned.sizes.get(name) ?? 0),
+        limits,
+      );
+      await writeChunkFiles(input.batchId, input.runId, range.index, { start: range.start, files: names, groups });
+      return { ...range, groups: groups.length };
+    }),
   );
 
   logEvent(logger, 'info', LogEvent.listCompleted, {
@@ -71,7 +74,8 @@ export async function listBatchFiles(
   };
 }
 
-type Plan = { run: RunManifest; files: string[] } | { error: BatchError };
+/** A run's manifest and files, with the input blob sizes that group the files for the map activities. */
+type Plan = { run: RunManifest; files: string[]; sizes: Map<string, number> } | { error: BatchError };
 
 async function planFullRun(batchId: string, defaultLimit: number): Promise<Plan> {
   const blob = await readText(INPUT_CONTAINER, manifestBlobName(batchId));
@@ -93,12 +97,11 @@ async function planFullRun(batchId: string, defaultLimit: number): Promise<Plan>
   if (manifest.files && manifest.files.length > limit) return tooMany(manifest.files.length);
   const listed = await listInputBlobs(batchId);
   if (!manifest.files) {
-    if (listed.length > limit) return tooMany(listed.length);
-    return plan(manifest, blob.etag, listed);
+    if (listed.size > limit) return tooMany(listed.size);
+    return plan(manifest, blob.etag, [...listed.keys()], listed);
   }
 
-  const present = new Set(listed);
-  const missing = manifest.files.filter((name) => !present.has(name));
+  const missing = manifest.files.filter((name) => !listed.has(name));
   if (missing.length > 0) {
     const firstMissing = missing.slice(0, MISSING_FILES_LISTED).map((name) => JSON.stringify(name));
     const first = missing.length > MISSING_FILES_LISTED ? `the first ${MISSING_FILES_LISTED}: ` : '';
@@ -107,11 +110,11 @@ async function planFullRun(batchId: string, defaultLimit: number): Promise<Plan>
       `under ${INPUT_CONTAINER}/${batchId}/ (${first}${firstMissing.join(', ')}): upload them, or remove them from "files"`;
     return { error: { kind: 'missing-files', message: truncateMessage(message) } };
   }
-  return plan(manifest, blob.etag, manifest.files);
+  return plan(manifest, blob.etag, manifest.files, listed);
 }
 
-function plan(manifest: Manifest, etag: string | undefined, files: string[]): Plan {
-  return { run: { manifest, manifestEtag: normalizeEtag(etag), total: files.length }, files };
+function plan(manifest: Manifest, etag: string | undefined, files: string[], sizes: Map<string, number>): Plan {
+  return { run: { manifest, manifestEtag: normalizeEtag(etag), total: files.length }, files, sizes };
 }
 
 function tooManyFiles(batchId: string, count: number, maxItems: number | undefined, limit: number): Plan {
@@ -126,27 +129,19 @@ function tooManyFiles(batchId: string, count: number, maxItems: number | undefin
 
 /** Returns the file limit of a batch whose manifest has no `maxItems`: `BATCH_MAX_FILES`, else 100,000. */
 export function maxFiles(settings: SettingsSource): number {
-  const text = settings[MAX_FILES_SETTING]?.trim();
-  if (text === undefined || text === '') return DEFAULT_MAX_FILES;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new ConfigurationError(
-      `App setting ${MAX_FILES_SETTING} is ${JSON.stringify(text)}: set a positive integer, or remove it to use ${DEFAULT_MAX_FILES}`,
-    );
-  }
-  return value;
+  return positiveIntegerSetting(settings, MAX_FILES_SETTING, DEFAULT_MAX_FILES);
 }
 
-/** Blob names under `input/<batchId>/`, relative to that prefix, in listing order, without the manifest. */
-async function listInputBlobs(batchId: string): Promise<string[]> {
+/** Sizes of the blobs under `input/<batchId>/`, keyed by name relative to that prefix, in listing order, without the manifest. */
+async function listInputBlobs(batchId: string): Promise<Map<string, number>> {
   const container = await containerClient(INPUT_CONTAINER);
   const prefix = `${batchId}/`;
-  const names: string[] = [];
+  const sizes = new Map<string, number>();
   for await (const blob of container.listBlobsFlat({ prefix })) {
     const name = blob.name.slice(prefix.length);
-    if (name !== MANIFEST_BLOB_NAME) names.push(name);
+    if (name !== MANIFEST_BLOB_NAME) sizes.set(name, blob.properties.contentLength ?? 0);
   }
-  return names;
+  return sizes;
 }
 
 async function planRedrive(input: ListInput): Promise<Plan> {
@@ -163,12 +158,13 @@ async function planRedrive(input: ListInput): Promise<Plan> {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => (JSON.parse(line) as FailedBlob).blob);
-  return { run: { ...base, manifest: { ...base.manifest, files } }, files };
+  const sizes = await listInputBlobs(input.batchId);
+  return { run: { ...base, manifest: { ...base.manifest, files } }, files, sizes };
 }
 
 /** Splits `count` files into ranges of at most `chunkSize`; zero files give no chunk. */
-export function splitIntoChunks(count: number, chunkSize: number): ChunkRef[] {
-  const chunks: ChunkRef[] = [];
+export function splitIntoChunks(count: number, chunkSize: number): Omit<ChunkRef, 'groups'>[] {
+  const chunks: Omit<ChunkRef, 'groups'>[] = [];
   for (let start = 0; start < count; start += chunkSize) {
     chunks.push({ index: chunks.length, start, count: Math.min(chunkSize, count - start) });
   }

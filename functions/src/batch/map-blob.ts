@@ -1,7 +1,8 @@
 import { formatForFile } from '../pipeline/manifest';
 import { mapStream } from '../pipeline/map-stream';
 import { truncateMessage } from '../pipeline/truncate';
-import { FileError, Manifest, PartialAggregate } from '../pipeline/types';
+import { mergeAll } from '../pipeline/merge';
+import { FailedBlob, FileError, Manifest, PartialAggregate } from '../pipeline/types';
 import { containerClient, isNotFound, writeJson } from '../storage/blobs';
 import { INPUT_CONTAINER, WORK_CONTAINER } from '../settings';
 import { LogEvent } from '../telemetry/names';
@@ -9,75 +10,122 @@ import { EventLogger, logEvent } from '../telemetry/log';
 import { recordMap } from '../telemetry/metrics';
 import { MapInput, MapOutput } from './contracts';
 import { MAP_OUTCOME_METADATA } from './map-progress';
+import { groupRange } from './map-groups';
 import { runFields, workBlob } from './paths';
+import type { ReducedPartial } from './reduce';
 import { readChunkFiles, readRunManifest } from './run-files';
 
-/** Content of a map outcome blob in the work container. */
-export type MapOutcome =
-  { ok: true; blob: string; partial: PartialAggregate } | { ok: false; blob: string; error: FileError };
+/** Content of a map outcome blob in the work container: the merge of the group's mapped files, and its failures. */
+export type MapOutcome = ReducedPartial;
 
 /** Bytes of an error message returned to the orchestrator; the work blob keeps up to 4 KB. */
 const RETURNED_MESSAGE_BYTES = 256;
 
+type FileOutcome = { ok: true; partial: PartialAggregate } | { ok: false; error: FileError };
+
 /**
- * Maps one input blob: streams it from blob storage into the pipeline and writes the partial, or the file's error,
- * to the work container. The blob name derives from the file index, so a retried activity overwrites the same blob.
- * Storage failures other than a missing input blob are thrown, so the orchestrator's retry policy applies.
+ * Maps one group of consecutive input blobs: streams each from blob storage into the pipeline, one after the other,
+ * merges their partials and writes the merge and the failed files to the work container. The blob name derives from
+ * the group's first file, so a retried activity overwrites the same blob. Storage failures other than a missing
+ * input blob are thrown, so the orchestrator's retry policy maps the whole group again.
  */
 export async function mapBlob(input: MapInput, logger: EventLogger): Promise<MapOutput> {
   const startedAt = performance.now();
-  const { batchId, runId, fileIndex } = input;
+  const { batchId, runId } = input;
   const ids = runFields(batchId, runId);
-  const elapsedMs = () => Math.round(performance.now() - startedAt);
   const run = await readRunManifest(batchId, runId);
   const chunkFiles = await readChunkFiles(batchId, runId, input.chunkIndex);
-  const name = chunkFiles.files[fileIndex - chunkFiles.start];
-  if (name === undefined) {
-    throw new RangeError(`File index ${fileIndex} is outside chunk ${input.chunkIndex} of run ${runId}`);
+  const range = groupRange(chunkFiles, input.group);
+  if (range === undefined) {
+    throw new RangeError(`Map group ${input.group} is outside chunk ${input.chunkIndex} of run ${runId}`);
   }
-  const blob = `${INPUT_CONTAINER}/${batchId}/${name}`;
+  const fileIndex = chunkFiles.start + range.offset;
 
-  let outcome: MapOutcome;
+  const partials: PartialAggregate[] = [];
+  const failures: FailedBlob[] = [];
+  let firstError: FileError | undefined;
+  for (const name of chunkFiles.files.slice(range.offset, range.offset + range.count)) {
+    const fileStartedAt = performance.now();
+    const blob = `${INPUT_CONTAINER}/${batchId}/${name}`;
+    const durationMs = () => Math.round(performance.now() - fileStartedAt);
+    let outcome: FileOutcome;
+    try {
+      outcome = await mapOne(batchId, name, run.manifest);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      logEvent(logger, 'warn', LogEvent.mapTransientError, {
+        ...ids,
+        blob,
+        durationMs: durationMs(),
+        error: truncateMessage(message),
+      });
+      recordMap({ ...ids, outcome: 'error', durationMs: durationMs() });
+      throw error;
+    }
+
+    if (outcome.ok) {
+      partials.push(outcome.partial);
+      const { bytes, rows, rejectedRows } = outcome.partial;
+      logEvent(logger, 'info', LogEvent.mapCompleted, {
+        ...ids,
+        blob,
+        durationMs: durationMs(),
+        bytes,
+        rows,
+        rejectedRows,
+      });
+      recordMap({ ...ids, outcome: 'mapped', durationMs: durationMs(), bytes, rows, rejectedRows });
+    } else {
+      const { kind, message } = outcome.error;
+      failures.push({ blob: name, kind, message });
+      firstError ??= { kind, message: `${name}: ${message}` };
+      logEvent(logger, 'warn', LogEvent.mapFileFailed, {
+        ...ids,
+        blob,
+        durationMs: durationMs(),
+        kind,
+        error: message,
+      });
+      recordMap({ ...ids, outcome: 'failed', durationMs: durationMs() });
+    }
+  }
+
+  const reduced: MapOutcome = { partial: mergeAll(partials), failures };
+  const metadata = {
+    [MAP_OUTCOME_METADATA.mapped]: String(partials.length),
+    [MAP_OUTCOME_METADATA.failed]: String(failures.length),
+  };
+  const outcomeBlob = workBlob.mapOutcome(batchId, runId, fileIndex);
   try {
-    outcome = await mapOne(batchId, name, run.manifest);
-    const metadata = { [MAP_OUTCOME_METADATA]: outcome.ok ? 'mapped' : 'failed' };
-    await writeJson(WORK_CONTAINER, workBlob.mapOutcome(batchId, runId, fileIndex), outcome, metadata);
+    await writeJson(WORK_CONTAINER, outcomeBlob, reduced, metadata);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const durationMs = elapsedMs();
-    logEvent(logger, 'warn', LogEvent.mapTransientError, { ...ids, blob, durationMs, error: truncateMessage(message) });
-    recordMap({ ...ids, outcome: 'error', durationMs });
+    logEvent(logger, 'warn', LogEvent.mapTransientError, {
+      ...ids,
+      blob: `${WORK_CONTAINER}/${outcomeBlob}`,
+      durationMs: Math.round(performance.now() - startedAt),
+      error: truncateMessage(message),
+    });
     throw error;
   }
 
-  const durationMs = elapsedMs();
-  if (!outcome.ok) {
-    logEvent(logger, 'warn', LogEvent.mapFileFailed, {
-      ...ids,
-      blob,
-      durationMs,
-      kind: outcome.error.kind,
-      error: outcome.error.message,
-    });
-    recordMap({ ...ids, outcome: 'failed', durationMs });
-    return {
-      ok: false,
-      fileIndex,
-      kind: outcome.error.kind,
-      message: truncateMessage(outcome.error.message, RETURNED_MESSAGE_BYTES),
+  const { bytes, rows, rejectedRows } = reduced.partial;
+  const output: MapOutput = { fileIndex, files: range.count, failed: failures.length, bytes, rows, rejectedRows };
+  if (firstError) {
+    const others = failures.length > 1 ? ` (and ${failures.length - 1} more of this group's ${range.count} files)` : '';
+    output.error = {
+      kind: firstError.kind,
+      message: truncateMessage(firstError.message + others, RETURNED_MESSAGE_BYTES),
     };
   }
-  const { bytes, rows, rejectedRows } = outcome.partial;
-  logEvent(logger, 'info', LogEvent.mapCompleted, { ...ids, blob, durationMs, bytes, rows, rejectedRows });
-  recordMap({ ...ids, outcome: 'mapped', durationMs, bytes, rows, rejectedRows });
-  return { ok: true, fileIndex, bytes, rows, rejectedRows };
+  return output;
 }
 
-async function mapOne(batchId: string, name: string, manifest: Manifest): Promise<MapOutcome> {
+async function mapOne(batchId: string, name: string, manifest: Manifest): Promise<FileOutcome> {
   const format = formatForFile(name, manifest);
   if (format === undefined) {
     const message = `Cannot tell the format of ${name}: name the file .csv, .ndjson or .jsonl, or set "format" in the manifest`;
-    return { ok: false, blob: name, error: { kind: 'unreadable', message } };
+    return { ok: false, error: { kind: 'unreadable', message } };
   }
 
   const client = (await containerClient(INPUT_CONTAINER)).getBlobClient(`${batchId}/${name}`);
@@ -87,7 +135,7 @@ async function mapOne(batchId: string, name: string, manifest: Manifest): Promis
   } catch (error) {
     if (!isNotFound(error)) throw error;
     const message = `Blob ${INPUT_CONTAINER}/${batchId}/${name} not found: upload it or remove it from the manifest's files`;
-    return { ok: false, blob: name, error: { kind: 'not-found', message } };
+    return { ok: false, error: { kind: 'not-found', message } };
   }
 
   if (!download.readableStreamBody)
@@ -99,5 +147,5 @@ async function mapOne(batchId: string, name: string, manifest: Manifest): Promis
     metrics: manifest.metrics,
     bytes: download.contentLength,
   });
-  return result.ok ? { ok: true, blob: name, partial: result.partial } : { ok: false, blob: name, error: result.error };
+  return result.ok ? { ok: true, partial: result.partial } : { ok: false, error: result.error };
 }

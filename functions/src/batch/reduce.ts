@@ -5,8 +5,10 @@ import { WORK_CONTAINER } from '../settings';
 import { LogEvent } from '../telemetry/names';
 import { EventLogger, logEvent } from '../telemetry/log';
 import { ChunkInput, ReduceBatchInput, ReduceOutput } from './contracts';
-import { MapOutcome } from './map-blob';
+import type { MapOutcome } from './map-blob';
+import { GroupRange, groupCount, groupRange } from './map-groups';
 import { runFields, workBlob } from './paths';
+import { readChunkFiles } from './run-files';
 
 /** A reduced set of files: the merge of the successful files' partials and the failed files. */
 export interface ReducedPartial {
@@ -45,21 +47,19 @@ function counters(reduced: ReducedPartial): ReduceOutput {
   };
 }
 
-/** Merges the map outcomes of one chunk into the chunk's partial blob. */
+/** Merges the map outcomes of one chunk, one per map group, into the chunk's partial blob. */
 export async function reduceChunk(input: ChunkInput, logger: EventLogger): Promise<ReduceOutput> {
   const { batchId, runId, chunk } = input;
-  const names = Array.from({ length: chunk.count }, (_, offset) =>
-    workBlob.mapOutcome(batchId, runId, chunk.start + offset),
-  );
+  const files = await readChunkFiles(batchId, runId, chunk.index);
+  const names = Array.from({ length: groupCount(files) }, (_, group) => {
+    const range = groupRange(files, group) as GroupRange;
+    return workBlob.mapOutcome(batchId, runId, files.start + range.offset);
+  });
   const outcomes = await readAll<MapOutcome>(names);
-
-  const partials: PartialAggregate[] = [];
-  const failures: FailedBlob[] = [];
-  for (const outcome of outcomes) {
-    if (outcome.ok) partials.push(outcome.partial);
-    else failures.push({ blob: outcome.blob, kind: outcome.error.kind, message: outcome.error.message });
-  }
-  const reduced: ReducedPartial = { partial: mergeAll(partials), failures };
+  const reduced: ReducedPartial = {
+    partial: mergeAll(outcomes.map((outcome) => outcome.partial)),
+    failures: outcomes.flatMap((outcome) => outcome.failures),
+  };
   await writeJson(WORK_CONTAINER, workBlob.chunkPartial(batchId, runId, chunk.index), reduced);
 
   const output = counters(reduced);

@@ -15,6 +15,8 @@ export interface RunManifest {
 export interface ChunkFiles {
   start: number;
   files: string[];
+  /** Offset into `files` of each map group's first file. Lists written before grouping have none. */
+  groups?: number[];
 }
 
 /** Run blobs never change after they are written, so each process caches what it read; bounded by `MAX_CACHED`. */

@@ -7,8 +7,8 @@ import { LogEvent } from '../telemetry/names';
 import { logEvent } from '../telemetry/log';
 
 /**
- * Maps every file of one chunk (one activity per file, fanned in with `Task.all`), then reduces the chunk's
- * partials into one partial blob. The batch orchestrator runs it inline for a single chunk and as a
+ * Maps every file of one chunk (one activity per group of consecutive files, fanned in with `Task.all`), then
+ * reduces the groups' partials into one partial blob. The batch orchestrator runs it inline for a single chunk and as a
  * sub-orchestration per chunk otherwise.
  */
 export function* processChunk(
@@ -19,14 +19,15 @@ export function* processChunk(
   const { batchId, runId, chunk } = input;
 
   const tasks: Task[] = [];
-  for (let offset = 0; offset < chunk.count; offset += 1) {
-    const mapInput: MapInput = { batchId, runId, chunkIndex: chunk.index, fileIndex: chunk.start + offset };
+  for (let group = 0; group < chunk.groups; group += 1) {
+    const mapInput: MapInput = { batchId, runId, chunkIndex: chunk.index, group };
     tasks.push(context.df.callActivityWithRetry(FunctionName.mapActivity, retry, mapInput));
   }
   const outcomes = (tasks.length > 0 ? yield context.df.Task.all(tasks) : []) as MapOutput[];
 
-  const failed = outcomes.filter((outcome) => !outcome.ok).length;
-  setChunkProgress(context, { phase: 'reducing', total: chunk.count, done: outcomes.length, failed });
+  const done = outcomes.reduce((sum, outcome) => sum + outcome.files, 0);
+  const failed = outcomes.reduce((sum, outcome) => sum + outcome.failed, 0);
+  setChunkProgress(context, { phase: 'reducing', total: chunk.count, done, failed });
 
   const reduced = (yield context.df.callActivityWithRetry(
     FunctionName.reduceChunkActivity,

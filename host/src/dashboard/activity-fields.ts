@@ -35,6 +35,22 @@ export function activityRows(result: unknown): number {
 }
 
 /**
+ * Returns how many items an activity finished and how many of them failed. A result with numeric `files` and
+ * `failed`, as an activity that maps a group of files returns, counts those; any other result counts as one item,
+ * failed when it is a typed error.
+ */
+export function activityItems(result: unknown): { done: number; failed: number } {
+  if (isObject(result) && isCount(result.files) && isCount(result.failed) && result.failed <= result.files) {
+    return { done: result.files, failed: result.failed };
+  }
+  return { done: 1, failed: typedErrorMessage(result) === null ? 0 : 1 };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/**
  * Returns the message of a typed error result: an activity that completed but reports its input as unusable,
  * either as `{ ok: false, kind, message }` or as `{ error: { kind, message } }`.
  */

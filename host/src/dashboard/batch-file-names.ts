@@ -9,20 +9,27 @@ interface MapInput {
   batchId: string;
   runId: string;
   chunkIndex: number;
-  fileIndex: number;
+  group: number;
+}
+
+interface ChunkList {
+  files: unknown[];
+  /** Offset of each map group's first file in `files`. */
+  groups: number[];
 }
 
 /**
  * Names the files of map activities. The batch orchestrator keeps file names out of the history: a map activity
- * gets `{ batchId, runId, chunkIndex, fileIndex }` and reads its name from the chunk's list in the work container,
- * `work/<batchId>/runs/<runId>/chunks/<chunkIndex>/files.json` = `{ start, files }`. The returned function reads
- * the same list and adds `blobName` to such inputs, so the timeline and failures show file names.
+ * gets `{ batchId, runId, chunkIndex, group }` and reads its files from the chunk's list in the work container,
+ * `work/<batchId>/runs/<runId>/chunks/<chunkIndex>/files.json` = `{ start, files, groups }`, where `groups` holds
+ * the offset of each group's first file. The returned function reads the same list and adds `blobName` (the first
+ * file, and how many more the group has) to such inputs, so the timeline and failures show file names.
  */
 export function batchFileNamer(
   readBlob: BlobReader,
   workContainer = 'work',
 ): (activities: readonly ActivityRecord[]) => Promise<ActivityRecord[]> {
-  const lists = new Map<string, Promise<{ start: number; files: unknown[] } | undefined>>();
+  const lists = new Map<string, Promise<ChunkList | undefined>>();
 
   const chunkFiles = (input: MapInput) => {
     const name = `${input.batchId}/runs/${input.runId}/chunks/${input.chunkIndex}/files.json`;
@@ -41,12 +48,22 @@ export function batchFileNamer(
 
 async function named(
   activity: ActivityRecord,
-  chunkFiles: (input: MapInput) => Promise<{ start: number; files: unknown[] } | undefined>,
+  chunkFiles: (input: MapInput) => Promise<ChunkList | undefined>,
 ): Promise<ActivityRecord> {
   if (!isMapInput(activity.input)) return activity;
   const list = await chunkFiles(activity.input).catch(() => undefined);
-  const name = list?.files[activity.input.fileIndex - list.start];
-  return typeof name === 'string' ? { ...activity, input: { ...activity.input, blobName: name } } : activity;
+  const name = list && groupName(list, activity.input.group);
+  return name ? { ...activity, input: { ...activity.input, blobName: name } } : activity;
+}
+
+function groupName(list: ChunkList, group: number): string | undefined {
+  const start = list.groups[group];
+  if (start === undefined) return undefined;
+  const end = list.groups[group + 1] ?? list.files.length;
+  const first = list.files[start];
+  if (typeof first !== 'string') return undefined;
+  const more = end - start - 1;
+  return more > 0 ? `${first} and ${more} more` : first;
 }
 
 function isMapInput(input: unknown): input is MapInput {
@@ -55,13 +72,16 @@ function isMapInput(input: unknown): input is MapInput {
     typeof input.batchId === 'string' &&
     typeof input.runId === 'string' &&
     Number.isInteger(input.chunkIndex) &&
-    Number.isInteger(input.fileIndex)
+    Number.isInteger(input.group)
   );
 }
 
-function parseChunkFiles(body: Buffer | undefined): { start: number; files: unknown[] } | undefined {
+function parseChunkFiles(body: Buffer | undefined): ChunkList | undefined {
   if (!body) return undefined;
   const parsed: unknown = JSON.parse(body.toString('utf8'));
-  if (!isObject(parsed) || !Number.isInteger(parsed.start) || !Array.isArray(parsed.files)) return undefined;
-  return { start: parsed.start as number, files: parsed.files };
+  if (!isObject(parsed) || !Array.isArray(parsed.files)) return undefined;
+  const { files, groups } = parsed;
+  if (groups === undefined) return { files, groups: files.map((_, index) => index) };
+  if (!Array.isArray(groups) || !groups.every((start) => Number.isInteger(start))) return undefined;
+  return { files, groups: groups as number[] };
 }

@@ -1,4 +1,4 @@
-import { typedErrorMessage } from './activity-fields';
+import { activityItems } from './activity-fields';
 import { BatchSummary, InstanceSummary, Progress } from './batches';
 import { ActivityRecord } from './records';
 import { fanOutFunction } from './throughput';
@@ -42,18 +42,19 @@ function withCounts<T extends InstanceSummary>(instance: T, mapped: readonly Act
   };
 }
 
-/** Counts each fan-out item once, by its input, so retried attempts are not counted twice. */
+/** Counts each fan-out activity once, by its input, so retried attempts are not counted twice. */
 function countOutcomes(mapped: readonly ActivityRecord[]): { done: number; failed: number } {
-  const outcomes = new Map<string, boolean>();
+  const outcomes = new Map<string, { done: number; failed: number }>();
   for (const activity of mapped) {
     if (activity.status !== 'completed') continue;
-    outcomes.set(
-      `${activity.instanceId}\n${JSON.stringify(activity.input)}`,
-      typedErrorMessage(activity.result) === null,
-    );
+    outcomes.set(`${activity.instanceId}\n${JSON.stringify(activity.input)}`, activityItems(activity.result));
   }
-  const succeeded = [...outcomes.values()].filter(Boolean).length;
-  return { done: outcomes.size, failed: outcomes.size - succeeded };
+  const counted = { done: 0, failed: 0 };
+  for (const items of outcomes.values()) {
+    counted.done += items.done;
+    counted.failed += items.failed;
+  }
+  return counted;
 }
 
 /** Computes the percent of a running instance, at most 99 because its last steps (reduce, write the result) are still ahead. */

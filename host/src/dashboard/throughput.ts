@@ -1,4 +1,4 @@
-import { activityRows } from './activity-fields';
+import { activityItems, activityRows } from './activity-fields';
 import { ActivityRecord } from './records';
 
 export interface ThroughputBucket {
@@ -20,8 +20,9 @@ const BUCKET_WIDTHS_MS = [250, 500, 1000, 2000, 5000, 10000, 15000, 30000, 60000
 const MAX_BUCKETS = 60;
 
 /**
- * Buckets completed fan-out activities by completion time: files per second counts completions of the function
- * that ran the most activities (the map step), rows per second adds the `rows` their results report.
+ * Buckets completed fan-out activities by completion time: files per second adds the files that the function
+ * that ran the most activities (the map step) reports, one per activity when it reports none; rows per second adds
+ * the `rows` their results report.
  */
 export function buildThroughput(activities: readonly ActivityRecord[], originMs: number, spanMs: number): Throughput {
   const fanOut = fanOutFunction(activities);
@@ -34,16 +35,19 @@ export function buildThroughput(activities: readonly ActivityRecord[], originMs:
   }));
 
   let rows = 0;
+  let files = 0;
   for (const activity of completed) {
     const offset = (activity.completedAt ?? activity.scheduledAt) - originMs;
     const bucket = buckets[Math.min(buckets.length - 1, Math.max(0, Math.floor(offset / bucketMs)))];
     const activityRowCount = activityRows(activity.result);
-    bucket.filesPerSecond += 1000 / bucketMs;
+    const activityFiles = activityItems(activity.result).done;
+    bucket.filesPerSecond += (activityFiles * 1000) / bucketMs;
     bucket.rowsPerSecond += (activityRowCount * 1000) / bucketMs;
     rows += activityRowCount;
+    files += activityFiles;
   }
 
-  return { bucketMs, buckets, files: completed.length, rows };
+  return { bucketMs, buckets, files, rows };
 }
 
 /** Returns the activity function called most often, which in a fan-out is the per-item step. */

@@ -122,3 +122,16 @@ export function taskHubActivities(dataDir: string, instancePrefix: string, hubNa
     db.close();
   }
 }
+
+/** Sums the `mapped` metadata of a run's map outcome blobs: the files its map groups mapped. */
+export async function countMappedFiles(blobs: BlobServiceClient, batchId: string, runId: string): Promise<number> {
+  const container = blobs.getContainerClient('work');
+  let mapped = 0;
+  for await (const blob of container.listBlobsFlat({
+    prefix: `${batchId}/runs/${runId}/map/`,
+    includeMetadata: true,
+  })) {
+    mapped += Number(blob.metadata?.mapped ?? 0);
+  }
+  return mapped;
+}

@@ -1,0 +1,85 @@
+import { ConfigurationError } from '../errors';
+import {
+  DEFAULT_MAP_GROUP_BYTES,
+  DEFAULT_MAP_GROUP_FILES,
+  MAP_GROUP_BYTES_SETTING,
+  MAP_GROUP_FILES_SETTING,
+} from '../settings';
+import { SettingsSource } from '../storage/connection';
+import { ChunkFiles } from './run-files';
+
+/** How many files, and how many bytes of them, one map activity reads at most. */
+export interface MapGroupLimits {
+  files: number;
+  bytes: number;
+}
+
+/** Reads `MAP_GROUP_MAX_FILES` and `MAP_GROUP_MAX_BYTES`, with their defaults. */
+export function mapGroupLimits(settings: SettingsSource): MapGroupLimits {
+  return {
+    files: positiveIntegerSetting(settings, MAP_GROUP_FILES_SETTING, DEFAULT_MAP_GROUP_FILES),
+    bytes: positiveIntegerSetting(settings, MAP_GROUP_BYTES_SETTING, DEFAULT_MAP_GROUP_BYTES),
+  };
+}
+
+/** Reads an app setting that must be a positive integer, or returns `fallback` when it is unset or blank. */
+export function positiveIntegerSetting(settings: SettingsSource, name: string, fallback: number): number {
+  const text = settings[name]?.trim();
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new ConfigurationError(
+      `App setting ${name} is ${JSON.stringify(text)}: set a positive integer, or remove it to use ${fallback}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Groups a chunk makes at least, when it has that many files, so a small batch still maps in parallel: twice the
+ * default `maxConcurrentActivityFunctions` of host.json.
+ */
+export const MIN_GROUPS_PER_CHUNK = 16;
+
+/**
+ * Splits consecutive files into groups for the map activities and returns the offset of each group's first file.
+ * A group takes files until it holds `limits.files` files (fewer when that leaves under `MIN_GROUPS_PER_CHUNK`
+ * groups) or the next file would take it past `limits.bytes`; a file larger than `limits.bytes` forms a group
+ * alone. An unknown size counts as 0.
+ */
+export function groupStarts(sizes: readonly number[], limits: MapGroupLimits): number[] {
+  const maxFiles = Math.min(limits.files, Math.max(1, Math.ceil(sizes.length / MIN_GROUPS_PER_CHUNK)));
+  const starts: number[] = [];
+  let files = 0;
+  let bytes = 0;
+  sizes.forEach((size, offset) => {
+    if (files === 0 || files >= maxFiles || bytes + size > limits.bytes) {
+      starts.push(offset);
+      files = 0;
+      bytes = 0;
+    }
+    files += 1;
+    bytes += size;
+  });
+  return starts;
+}
+
+/** Range of a chunk's files that map group `group` reads, as offsets into `chunk.files`. */
+export interface GroupRange {
+  offset: number;
+  count: number;
+}
+
+/** Returns the files of group `group`; a list written without groups maps each file alone. */
+export function groupRange(chunk: ChunkFiles, group: number): GroupRange | undefined {
+  const starts = chunk.groups;
+  if (starts === undefined) return group >= 0 && group < chunk.files.length ? { offset: group, count: 1 } : undefined;
+  if (!Number.isInteger(group) || group < 0 || group >= starts.length) return undefined;
+  const end = group + 1 < starts.length ? starts[group + 1] : chunk.files.length;
+  return { offset: starts[group], count: end - starts[group] };
+}
+
+/** Number of map groups of a chunk's file list. */
+export function groupCount(chunk: ChunkFiles): number {
+  return chunk.groups?.length ?? chunk.files.length;
+}
