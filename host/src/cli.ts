@@ -11,6 +11,7 @@ import { BlobEventRule, parseBlobEventRule } from './triggers/blob-event-rule';
 import { DEFAULT_MAX_REQUEST_BYTES, PortInUseError } from './triggers/http-server';
 import { StorageConnectionError } from './triggers/storage-connection';
 import { AppLoadError } from './worker/app-loader';
+import { MAX_WORKER_COUNT, MIN_WORKER_COUNT, parseWorkerCount } from './worker/worker-count';
 
 interface StartOptions {
   app: string;
@@ -25,6 +26,7 @@ interface StartOptions {
   maxRequestBytes: number;
   logLevel: string;
   dashboard: boolean;
+  workers?: number;
 }
 
 /** Errors with a complete message for the user, printed as one line without a stack trace. */
@@ -45,6 +47,14 @@ function integer(min: number, max: number) {
     }
     return value;
   };
+}
+
+function workerCount(text: string): number {
+  const count = parseWorkerCount(text);
+  if (count === undefined) {
+    throw new InvalidArgumentError(`use an integer from ${MIN_WORKER_COUNT} to ${MAX_WORKER_COUNT}`);
+  }
+  return count;
 }
 
 function collectRule(text: string, rules: BlobEventRule[]): BlobEventRule[] {
@@ -81,6 +91,7 @@ async function start(options: StartOptions): Promise<void> {
       maxRequestBytes: options.maxRequestBytes,
       blobEvents: rules,
       blobEventPollMs: options.blobEventsInterval,
+      workers: options.workers,
       logger,
     });
   } catch (error) {
@@ -163,6 +174,12 @@ function buildProgram(): Command {
       'largest HTTP request body accepted',
       integer(0, 2 ** 31 - 1),
       DEFAULT_MAX_REQUEST_BYTES,
+    )
+    .option(
+      '--workers <n>',
+      `app worker threads, each loading the app, ${MIN_WORKER_COUNT} to ${MAX_WORKER_COUNT} ` +
+        '(default: app setting FUNCTIONS_WORKER_PROCESS_COUNT, else 1)',
+      workerCount,
     )
     .option('--no-dashboard', 'do not serve the batch dashboard at /')
     .addOption(

@@ -22,8 +22,9 @@ import { HostHttpServer } from './triggers/http-server';
 import { HttpFunctionRoutes } from './triggers/http-functions';
 import { createQueueOutputWriter } from './triggers/queue-output';
 import { resolveEntryFiles } from './worker/app-loader';
-import { WorkerSupervisor } from './worker/worker-supervisor';
 import { WorkerFunctionInvoker } from './worker/function-invoker';
+import { resolveWorkerCount, WORKER_COUNT_SETTING } from './worker/worker-count';
+import { WorkerPool } from './worker/worker-pool';
 
 export interface HostOptions {
   /** Folder of the Function App: package.json, host.json, local.settings.json. */
@@ -44,6 +45,11 @@ export interface HostOptions {
   blobEvents?: BlobEventRule[];
   /** Milliseconds between listings of a watched container. @default 1000 */
   blobEventPollMs?: number;
+  /**
+   * App worker threads, each loading the app (1 to 10). @default the app setting `FUNCTIONS_WORKER_PROCESS_COUNT`,
+   * else 1
+   */
+  workers?: number;
   /** App settings that win over local.settings.json and the environment. */
   settings?: AppSettings;
   /** Environment the settings are merged with. @default process.env */
@@ -86,6 +92,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   const settings = mergeSettings(readLocalSettings(appDir), options.env ?? process.env, options.settings);
   const hostJson = readHostJson(appDir, settings);
+  const workers = resolveWorkerCount(options.workers, settings);
   // The task hub lock comes first, so a second host on the same data folder fails before it listens or prints.
   const lock = options.createDurableService ? undefined : lockTaskHub(dataDir, hostJson);
   const server = new HostHttpServer({ ...options, logger });
@@ -99,7 +106,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   }
 
   try {
-    return await startParts(options, { appDir, dataDir, settings, hostJson, server, logger, cleanup });
+    return await startParts(options, { appDir, dataDir, settings, hostJson, workers, server, logger, cleanup });
   } catch (error) {
     await server.close();
     await runCleanup(cleanup, logger);
@@ -112,6 +119,8 @@ interface StartContext {
   dataDir: string;
   settings: AppSettings;
   hostJson: HostJsonSettings;
+  /** Number of app worker threads. */
+  workers: number;
   server: HostHttpServer;
   logger: Logger;
   /** Stop steps after the HTTP server has closed, run in reverse order. */
@@ -120,10 +129,14 @@ interface StartContext {
 
 async function startParts(options: HostOptions, context: StartContext): Promise<RunningHost> {
   const { server, logger, cleanup, settings, hostJson } = context;
-  const env = { ...settings, WEBSITE_HOSTNAME: new URL(server.publicUrl).host };
-  const supervisor = await WorkerSupervisor.start({ appDir: context.appDir, env, logger });
-  cleanup.push(() => supervisor.stop());
-  const invoker = new WorkerFunctionInvoker(supervisor, { timeoutMs: hostJson.functionTimeoutMs, logger });
+  const env = {
+    ...settings,
+    WEBSITE_HOSTNAME: new URL(server.publicUrl).host,
+    [WORKER_COUNT_SETTING]: String(context.workers),
+  };
+  const pool = await WorkerPool.start({ appDir: context.appDir, env, logger, count: context.workers });
+  cleanup.push(() => pool.stop());
+  const invoker = new WorkerFunctionInvoker(pool, { timeoutMs: hostJson.functionTimeoutMs, logger });
 
   const durable = createDurable(options, context, invoker);
   invoker.registerInputBinding('durableClient', durable.clientBinding);
@@ -137,14 +150,14 @@ async function startParts(options: HostOptions, context: StartContext): Promise<
   server.addHandler(new HttpFunctionRoutes(invoker, functions, hostJson.routePrefix, logger));
   for (const handler of options.httpHandlers ?? []) server.addHandler(handler);
 
-  await supervisor.worker.runAppStartHooks();
-  cleanup.push(() => supervisor.worker.runAppTerminateHooks());
+  await pool.runAppStartHooks();
+  cleanup.push(() => pool.runAppTerminateHooks());
   await durable.start();
   cleanup.push(() => durable.stop());
   const triggers: StartedTriggers = await startTriggers({ ...context, invoker, functions, options });
   cleanup.push(() => triggers.stop());
   server.ready();
-  logger.info({ functions: invoker.functions.size, url: server.publicUrl }, 'host started');
+  logger.info({ functions: invoker.functions.size, workers: pool.size, url: server.publicUrl }, 'host started');
 
   return {
     url: server.publicUrl,

@@ -13,10 +13,11 @@ import type { AppWorker } from './app-worker';
 import { FunctionNotFoundError } from './invocation';
 import type { InvokeParams } from './protocol';
 
-/** Source of the worker thread: the latest one, and a promise of the one ready to invoke. */
+/** The app's worker threads: their registered functions, and the choice of a thread per invocation. */
 export interface WorkerSource {
-  readonly worker: AppWorker;
-  ready(): Promise<AppWorker>;
+  readonly functions: ReadonlyMap<string, RegisteredFunction>;
+  /** Runs `call` with a worker thread that is ready to invoke, and counts the call in flight on that thread. */
+  run<T>(call: (worker: AppWorker) => Promise<T>): Promise<T>;
   /** Replaces `worker` with a new thread, for example after a function timed out on it. */
   recycle(worker: AppWorker, reason: string): void;
 }
@@ -43,7 +44,7 @@ export class WorkerFunctionInvoker implements FunctionInvoker {
   readonly #logger?: Logger;
 
   /**
-   * Looks the worker up on every call, so invocations follow a restarted worker thread. With `timeoutMs`, an
+   * Asks `source` for a worker thread on every call, so invocations follow a restarted thread. With `timeoutMs`, an
    * invocation that runs longer fails and its worker thread is ended, as the Functions host restarts the
    * language worker, because a running JavaScript function cannot be stopped otherwise.
    */
@@ -54,7 +55,7 @@ export class WorkerFunctionInvoker implements FunctionInvoker {
   }
 
   get functions(): ReadonlyMap<string, RegisteredFunction> {
-    return this.#source.worker.functions;
+    return this.#source.functions;
   }
 
   /** Registers the provider of input bindings of `bindingType` (compared case-insensitively). */
@@ -78,8 +79,7 @@ export class WorkerFunctionInvoker implements FunctionInvoker {
       triggerMetadata: request.triggerMetadata,
       retryContext: request.retryContext,
     };
-    const worker = await this.#source.ready();
-    const result = await this.#invokeWithTimeout(worker, params);
+    const result = await this.#source.run((worker) => this.#invokeWithTimeout(worker, params));
     if (!result.error) await this.#writeOutputs(fn, result);
     return result;
   }

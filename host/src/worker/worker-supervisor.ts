@@ -6,7 +6,7 @@ const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 60_000;
 
 /**
- * Keeps the app's worker thread running: when the thread ends by itself, as a crashed language worker
+ * Keeps one app worker thread running: when the thread ends by itself, as a crashed language worker
  * process does under the Functions host, it loads the app again in a new thread and runs its appStart hooks.
  * Invocations in flight at the crash fail; later ones wait for the new thread.
  */
@@ -14,6 +14,8 @@ export class WorkerSupervisor {
   #worker: AppWorker;
   /** Resolves to the worker that takes invocations, or rejects when a restart failed. */
   #ready: Promise<AppWorker>;
+  #restarting = false;
+  #failed = false;
   #stopped = false;
   readonly #restarts: number[] = [];
   /** Workers ended on purpose by `recycle`, whose exit must not start a second restart. */
@@ -43,15 +45,24 @@ export class WorkerSupervisor {
     return this.#ready;
   }
 
+  /** True while a new thread is being started in place of one that ended. */
+  get restarting(): boolean {
+    return this.#restarting;
+  }
+
+  /** True once a restart failed or the crash-loop limit was reached: the supervisor no longer has a thread. */
+  get failed(): boolean {
+    return this.#failed;
+  }
+
   /**
    * Ends `worker` and starts a new one, for a function that ran past its timeout. Invocations made from now
    * on wait for the new thread; the ones in flight on `worker` fail.
    */
   recycle(worker: AppWorker, reason: string): void {
-    if (this.#stopped || worker !== this.#worker || this.#recycled.has(worker)) return;
+    if (this.#stopped || this.#restarting || worker !== this.#worker || this.#recycled.has(worker)) return;
     this.#recycled.add(worker);
-    this.#ready = worker.kill().then(() => this.#restart(reason));
-    this.#ready.catch(() => undefined);
+    this.#beginRestart(worker.kill().then(() => this.#restart(reason)));
   }
 
   async stop(): Promise<void> {
@@ -63,9 +74,22 @@ export class WorkerSupervisor {
   #watch(worker: AppWorker): void {
     worker.onUnexpectedExit((code) => {
       if (this.#stopped || this.#recycled.has(worker)) return;
-      this.#ready = this.#restart(`exit code ${code}`);
-      this.#ready.catch(() => undefined);
+      this.#beginRestart(this.#restart(`exit code ${code}`));
     });
+  }
+
+  #beginRestart(restart: Promise<AppWorker>): void {
+    this.#restarting = true;
+    this.#ready = restart;
+    restart.then(
+      () => {
+        this.#restarting = false;
+      },
+      () => {
+        this.#restarting = false;
+        this.#failed = true;
+      },
+    );
   }
 
   async #restart(reason: string): Promise<AppWorker> {

@@ -15,10 +15,13 @@ interface CliRun {
 }
 
 /** Runs the CLI in a child process: the fresh build when there is one, else the TypeScript sources. */
-function runCli(args: string[]): CliRun {
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
   const compiled = freshCompiledFile(CLI);
   const entry = compiled ? [compiled] : ['-e', typescriptBootstrap(CLI), 'cli'];
-  const child = spawn(process.execPath, [...entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...entry, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -116,6 +119,47 @@ describe('host CLI', () => {
     expect(run.stderr()).toBe(
       `error: option '--blob-events <rule>' argument 'input' is invalid. use container:queue[:subjectSuffix], for example input:blob-created:/_manifest.json\n`,
     );
+  });
+
+  it.each(['0', '11', 'abc', '1.5'])('rejects --workers %s in one line', async (value) => {
+    const run = runCli(['start', '--workers', value, '--data', dataDir]);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toBe(
+      `error: option '--workers <n>' argument '${value}' is invalid. use an integer from 1 to 10\n`,
+    );
+  });
+
+  it('rejects an invalid FUNCTIONS_WORKER_PROCESS_COUNT in one line', async () => {
+    const app = path.join(FIXTURE_APPS, 'basic-http');
+    const run = runCli(['start', '--app', app, '--port', '0', '--data', dataDir], {
+      FUNCTIONS_WORKER_PROCESS_COUNT: '0',
+    });
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toBe(
+      'error: invalid app setting FUNCTIONS_WORKER_PROCESS_COUNT="0": set it to an integer from 1 to 10, or pass --workers\n',
+    );
+    expect(run.stdout()).toBe('');
+  });
+
+  it('starts the number of threads given with --workers', async () => {
+    const app = path.join(FIXTURE_APPS, 'basic-http');
+    const run = runCli(['start', '--app', app, '--port', '0', '--data', dataDir, '--workers', '2'], {
+      FUNCTIONS_WORKER_PROCESS_COUNT: '3',
+    });
+    try {
+      const url = await waitFor(() => /Host listening on (\S+)\./.exec(run.stdout())?.[1], 30000);
+      expect(await (await fetch(`${url}/api/hello?name=cli`)).text()).toBe('Hello, cli!');
+      run.child.kill('SIGTERM');
+      expect(await run.exit).toBe(0);
+      const records = run
+        .stderr()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { msg: string; workers?: number });
+      expect(records.find((record) => record.msg === 'host started')?.workers).toBe(2);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
   });
 
   it('rejects a missing app folder in one line', async () => {
