@@ -1,13 +1,13 @@
 import { ConfigurationError } from '../config/errors';
 import type { AppSettings } from '../config/local-settings';
 
-/** App setting with the number of language workers in Azure; here it sets the number of app worker threads. */
+/** App setting with the number of language worker processes in Azure. Here it sets the number of app worker threads. */
 export const WORKER_COUNT_SETTING = 'FUNCTIONS_WORKER_PROCESS_COUNT';
-/** Range Azure Functions accepts for `FUNCTIONS_WORKER_PROCESS_COUNT`. */
+/** Range of `FUNCTIONS_WORKER_PROCESS_COUNT` in the Azure Functions app settings reference (default 1, max 10). */
 export const MIN_WORKER_COUNT = 1;
 export const MAX_WORKER_COUNT = 10;
 
-/** Parses a worker count written as decimal digits; returns undefined for other text or a count out of range. */
+/** Parses a worker count written as decimal digits. Returns undefined for other text or a count out of range. */
 export function parseWorkerCount(text: string): number | undefined {
   const trimmed = text.trim();
   if (!/^\d+$/.test(trimmed)) return undefined;
