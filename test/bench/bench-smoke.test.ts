@@ -29,6 +29,7 @@ describe('npm run bench, tiny workloads', () => {
     results = await runBench({
       sizes: TINY,
       cases: ['wait', 'replay', 'throughput', 'map-reduce'],
+      workers: [1, 2],
       dataDir,
       appDir: path.resolve(__dirname, '../../functions'),
       fixtureAppDir: path.resolve(__dirname, '../fixtures/apps/bench-fanout'),
@@ -40,8 +41,37 @@ describe('npm run bench, tiny workloads', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
+  const byId = (id: string) => results.find((result) => result.id === id) as CaseResult;
+
   it('returns cases in numbered order', () => {
-    expect(results.map((result) => result.id)).toEqual(['wait-fan-out', 'map-reduce-4', 'replay-growth', 'throughput']);
+    expect(results.map((result) => result.id)).toEqual([
+      'wait-fan-out',
+      'map-reduce-4-workers-1',
+      'map-reduce-4-workers-2',
+      'replay-growth',
+      'throughput',
+    ]);
+  });
+
+  it('runs map-reduce once per worker count', () => {
+    expect(byId('map-reduce-4-workers-1').workers).toBe(1);
+    expect(byId('map-reduce-4-workers-2').workers).toBe(2);
+    expect(byId('map-reduce-4-workers-1').title).toMatch(/, with 1 app worker thread$/);
+    expect(byId('map-reduce-4-workers-2').title).toMatch(/, with 2 app worker threads$/);
+    expect(byId('map-reduce-4-workers-2').setup).toContain('on a host with 2 app worker threads (--workers 2)');
+  });
+
+  it('starts the map-reduce host with the worker count', () => {
+    const log = fs.readFileSync(path.join(dataDir, 'bench', 'logs', 'functions-host-4-workers-2.log'), 'utf8');
+    const started = log.split('\n').find((line) => line.includes('"msg":"host started"'));
+    expect(started).toMatch(/"workers":2\b/);
+  });
+
+  it('runs the fixture cases with 1 worker thread', () => {
+    for (const id of ['wait-fan-out', 'replay-growth', 'throughput']) {
+      expect(byId(id).workers).toBe(1);
+      expect(byId(id).setup).toContain('1 app worker thread');
+    }
   });
 
   it('never finishes waiting activities before the wait', () => {
@@ -58,19 +88,23 @@ describe('npm run bench, tiny workloads', () => {
   });
 
   it('counts replayed events', () => {
-    const perActivity = results[2].measurements.find((m) => m.label.startsWith('replayed events per activity at 40'));
+    const perActivity = byId('replay-growth').measurements.find((m) =>
+      m.label.startsWith('replayed events per activity at 40'),
+    );
     expect(perActivity?.spread.median).toBeGreaterThan(1);
   });
 
   it('maps every row in the pipeline and the plain script', () => {
-    const [round] = results[1].details as MapReduceRound[];
-    expect(round.pipeline.rows).toBe(40);
-    expect(round.plain.rows).toBe(40);
-    expect(round.plain.files).toBe(4);
+    for (const workers of [1, 2]) {
+      const [round] = byId(`map-reduce-4-workers-${workers}`).details as MapReduceRound[];
+      expect(round.pipeline.rows).toBe(40);
+      expect(round.plain.rows).toBe(40);
+      expect(round.plain.files).toBe(4);
+    }
   });
 
   it('renders each case as a Markdown table with its goal', () => {
-    const markdown = caseMarkdown(results[0]);
+    const markdown = caseMarkdown(byId('wait-fan-out'));
     expect(markdown).toContain('| quantity | median | min | max |');
     expect(markdown).toContain('Goal: wall time / wait at most 1.05');
   });

@@ -26,13 +26,17 @@ export function appActivityConcurrency(appDir: string): number {
   return value as number;
 }
 
-/** Starts the host on the Function App under test, wired to the bench's Azurite, with its data under `workDir/<name>`. */
+/**
+ * Starts the host on the Function App under test with `ctx.workers` app worker threads, wired to the bench's
+ * Azurite, with its data under `workDir/<name>`.
+ */
 export function startFunctionsHost(ctx: BenchContext, name: string, nodeFlags?: string[]): Promise<BenchHost> {
   const connection = ctx.azurite.connectionString;
   return startBenchHost({
     appDir: ctx.appDir,
     dataDir: path.join(ctx.workDir, name),
     logFile: path.join(ctx.logDir, `${name}.log`),
+    workers: ctx.workers,
     env: { [HOST_CONNECTION]: connection, [DATA_CONNECTION]: connection, [TASK_HUB_SETTING]: 'bench' },
     nodeFlags,
   });

@@ -23,6 +23,8 @@ export interface BenchHostOptions {
   env?: Record<string, string>;
   /** File that receives the host's log lines. */
   logFile: string;
+  /** App worker threads, passed as `--workers`, so the host ignores FUNCTIONS_WORKER_PROCESS_COUNT. */
+  workers: number;
   /** Extra Node.js flags for the host process, such as `--cpu-prof`. */
   nodeFlags?: string[];
   /** Milliseconds to wait for the host to listen. @default 60000 */
@@ -52,6 +54,8 @@ export async function startBenchHost(options: BenchHostOptions): Promise<BenchHo
     '--data',
     options.dataDir,
     '--no-dashboard',
+    '--workers',
+    String(options.workers),
     '--log-level',
     'info',
   ];

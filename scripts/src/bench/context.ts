@@ -14,6 +14,8 @@ export interface BenchSettings {
   appDir: string;
   /** The project's data folder, where generated input files are cached between bench runs. */
   dataDir: string;
+  /** App worker threads of the hosts the case starts, passed to the host as `--workers`. */
+  workers: number;
   /** Writes a progress line to stderr. */
   progress(message: string): void;
 }

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCommand } from '../errors';
@@ -15,6 +15,7 @@ interface BenchFlags {
   data: string;
   app: string;
   files?: number[];
+  workers: number[];
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -31,6 +32,21 @@ function parseFiles(text: string): number[] {
   if (!counts.every((count) => Number.isInteger(count) && count >= 1 && count <= 100_000)) {
     throw new InvalidArgumentError('use whole numbers from 1 to 100000, separated by commas');
   }
+  return counts;
+}
+
+/** The range of FUNCTIONS_WORKER_PROCESS_COUNT in Azure, which the host's --workers accepts. */
+const MIN_WORKERS = 1;
+const MAX_WORKERS = 10;
+
+function parseWorkers(text: string): number[] {
+  const items = text.split(',').map((item) => item.trim());
+  const counts = items.map(Number);
+  const valid = (item: string, count: number) => /^\d+$/.test(item) && count >= MIN_WORKERS && count <= MAX_WORKERS;
+  if (!items.every((item, i) => valid(item, counts[i]))) {
+    throw new InvalidArgumentError(`use whole numbers from ${MIN_WORKERS} to ${MAX_WORKERS}, separated by commas`);
+  }
+  if (new Set(counts).size !== counts.length) throw new InvalidArgumentError('list each worker count once');
   return counts;
 }
 
@@ -53,6 +69,7 @@ async function main(flags: BenchFlags): Promise<number> {
   const results = await runBench({
     sizes,
     cases: flags.cases,
+    workers: flags.workers,
     dataDir,
     appDir: path.resolve(flags.app),
     fixtureAppDir: path.join(REPO_ROOT, 'test', 'fixtures', 'apps', 'bench-fanout'),
@@ -68,7 +85,7 @@ async function main(flags: BenchFlags): Promise<number> {
   await writeFile(path.join(outDir, 'results.md'), markdown);
   await writeFile(
     path.join(outDir, 'results.json'),
-    JSON.stringify({ machine, command, sizes, minutes, results }, null, 2),
+    JSON.stringify({ machine, command, sizes, workers: flags.workers, minutes, results }, null, 2),
   );
   process.stdout.write(`Results: ${path.join(outDir, 'results.json')}, tables: ${path.join(outDir, 'results.md')}\n`);
   return 0;
@@ -82,6 +99,15 @@ const program = new Command('bench')
   .option('--runs <n>', 'measured runs per case, after one warm-up (default: 3)', parseRuns)
   .option('--cases <list>', `comma-separated cases to run: ${CASE_NAMES.join(', ')}`, parseCases, [...CASE_NAMES])
   .option('--files <list>', 'comma-separated file counts of the map-reduce case (default: 1000,4000)', parseFiles)
+  .addOption(
+    new Option(
+      '--workers <list>',
+      `comma-separated app worker thread counts, ${MIN_WORKERS} to ${MAX_WORKERS}; map-reduce and flights run once ` +
+        'per count, the other cases with 1',
+    )
+      .argParser(parseWorkers)
+      .default([1, 2], '1,2'),
+  )
   .option('--app <dir>', 'Function App to measure, for example a patched build', functionsAppDir())
   .option(
     '--data <dir>',

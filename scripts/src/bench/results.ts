@@ -26,6 +26,8 @@ export interface CaseResult {
   measurements: Measurement[];
   /** 1-minute load average at the start of each run. */
   load: number[];
+  /** App worker threads of the host that ran the case. */
+  workers: number;
   /** Sizes and settings the case ran with, printed under the table. */
   setup: string;
   /** Anything else worth keeping in the JSON file: per-run raw figures, engine counters. */
@@ -40,4 +42,9 @@ export function goalMet(goal: Goal, value: number): boolean {
 export function caseResult(fields: Omit<CaseResult, 'met'>): CaseResult {
   if (!fields.goal) return fields;
   return { ...fields, met: goalMet(fields.goal, fields.headline.spread.median) };
+}
+
+/** Names a worker count for titles and setup lines, such as "2 app worker threads". */
+export function workerThreads(count: number): string {
+  return `${count} app worker thread${count === 1 ? '' : 's'}`;
 }

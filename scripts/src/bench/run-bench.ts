@@ -9,15 +9,20 @@ import { runReplayGrowth } from './cases/replay-growth';
 import { runThroughput } from './cases/throughput';
 import { runWaitFanOut } from './cases/wait-fan-out';
 import type { BenchContext, BenchSettings } from './context';
-import type { CaseResult } from './results';
+import { workerThreads, type CaseResult } from './results';
 import type { BenchSizes } from './sizes';
 
 export const CASE_NAMES = ['wait', 'map-reduce', 'replay', 'throughput', 'flights'] as const;
 export type CaseName = (typeof CASE_NAMES)[number];
 
+/** App worker threads of the fixture host that runs the wait, replay and throughput cases. */
+const FIXTURE_WORKERS = 1;
+
 export interface BenchPlan {
   sizes: BenchSizes;
   cases: readonly CaseName[];
+  /** App worker thread counts. The map-reduce and flights cases run once per count. */
+  workers: readonly number[];
   /** The project's data folder; the bench works in `<dataDir>/bench/`. */
   dataDir: string;
   /** Function App under test in the map-reduce and flights cases. */
@@ -40,6 +45,7 @@ export async function runBench(plan: BenchPlan): Promise<CaseResult[]> {
     logDir,
     dataDir: plan.dataDir,
     appDir: plan.appDir,
+    workers: FIXTURE_WORKERS,
     progress: plan.progress,
   };
   try {
@@ -73,6 +79,7 @@ async function runFixtureCases(ctx: BenchSettings, plan: BenchPlan): Promise<Cas
   if (!selected('wait') && !selected('replay') && !selected('throughput')) return [];
   const host = await startBenchHost({
     appDir: plan.fixtureAppDir,
+    workers: ctx.workers,
     dataDir: path.join(ctx.workDir, 'fixture-host'),
     logFile: path.join(ctx.logDir, 'fixture-host.log'),
   });
@@ -88,24 +95,30 @@ async function runFixtureCases(ctx: BenchSettings, plan: BenchPlan): Promise<Cas
   return results;
 }
 
+/** Runs each app case once per worker count, the counts back to back so that they meet similar machine load. */
 async function runAppCases(settings: BenchSettings, plan: BenchPlan): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
+  const settingsWith = (workers: number) => ({ ...settings, workers });
   if (plan.cases.includes('map-reduce')) {
     for (const size of plan.sizes.mapReduce) {
-      results.push(await withAzurite(settings, (ctx) => runMapReduceOnNewHost(ctx, size)));
+      for (const workers of plan.workers) {
+        results.push(await withAzurite(settingsWith(workers), (ctx) => runMapReduceOnNewHost(ctx, size)));
+      }
     }
   }
   if (plan.cases.includes('flights')) {
     // Loaded on demand: the flights export imports hyparquet, an ES module that jest cannot load.
     const { runFlights } = await import('./cases/flights');
-    results.push(await withAzurite(settings, (ctx) => runFlights(ctx, plan.sizes.flightDays)));
+    for (const workers of plan.workers) {
+      results.push(await withAzurite(settingsWith(workers), (ctx) => runFlights(ctx, plan.sizes.flightDays)));
+    }
   }
   return results;
 }
 
 async function runMapReduceOnNewHost(ctx: BenchContext, size: MapReduceSize): Promise<CaseResult> {
-  ctx.progress(`starting the host on ${ctx.appDir}`);
-  const host = await startFunctionsHost(ctx, `functions-host-${size.files}`);
+  ctx.progress(`starting the host on ${ctx.appDir} with ${workerThreads(ctx.workers)}`);
+  const host = await startFunctionsHost(ctx, `functions-host-${size.files}-workers-${ctx.workers}`);
   try {
     return await runMapReduce(ctx, host, size);
   } finally {

@@ -8,7 +8,7 @@ import type { BenchContext } from '../context';
 import type { DuckDbJob, DuckDbResult } from '../duckdb-aggregate';
 import type { PlainJob, PlainResult } from '../plain-map-reduce';
 import { loadAverage } from '../process-stats';
-import { caseResult, type CaseResult, type Measurement } from '../results';
+import { caseResult, workerThreads, type CaseResult, type Measurement } from '../results';
 import { spread } from '../stats';
 import path from 'node:path';
 
@@ -27,7 +27,7 @@ interface Round {
 
 /** Runs the pipeline on a fresh host process, so its peak resident set belongs to this run alone. */
 async function runPipeline(ctx: BenchContext, batchId: string, previous?: string): Promise<Round['pipeline']> {
-  const host = await startFunctionsHost(ctx, 'flights-host');
+  const host = await startFunctionsHost(ctx, `flights-host-workers-${ctx.workers}`);
   try {
     const run = await runPipelineBatch(ctx, host, batchId, previous);
     return { ...run, peakRssBytes: host.usage().peakRssBytes };
@@ -74,10 +74,10 @@ export async function runFlights(ctx: BenchContext, days: number | undefined): P
       `flights run ${run + 1}: pipeline ${pipeline.wallMs.toFixed(0)} ms, DuckDB ${references.duckdb.wallMs.toFixed(0)} ms`,
     );
   }
-  return flightsResult(rounds, files, days);
+  return flightsResult(rounds, files, days, ctx.workers);
 }
 
-function flightsResult(rounds: Round[], files: FlightFiles, days: number | undefined): CaseResult {
+function flightsResult(rounds: Round[], files: FlightFiles, days: number | undefined, workers: number): CaseResult {
   const rows = rounds[0].pipeline.rows;
   const rate = (ms: number) => rows / (ms / 1000);
   const megabytes = (bytes: number) => bytes / 2 ** 20;
@@ -89,8 +89,10 @@ function flightsResult(rounds: Round[], files: FlightFiles, days: number | undef
     digits,
   });
   return caseResult({
-    id: 'flights',
-    title: `5. The demo's ${rows.toLocaleString('en-US')} flight rows: rows per second and peak memory`,
+    id: `flights-workers-${workers}`,
+    title:
+      `5. The demo's ${rows.toLocaleString('en-US')} flight rows: rows per second and peak memory, ` +
+      `with ${workerThreads(workers)}`,
     headline: measure(
       'pipeline rows per second',
       'rows/s',
@@ -165,10 +167,12 @@ function flightsResult(rounds: Round[], files: FlightFiles, days: number | undef
       ),
     ],
     load: rounds.map((r) => r.load),
+    workers,
     setup:
       `${files.files.length} daily CSV files (${days ?? 'all'} days) from vega-datasets flights-3m.parquet, ` +
       `groupBy origin, metrics delay and distance; DuckDB ${rounds[0].duckdb.version} with ` +
-      `${rounds[0].duckdb.threads} threads, count/sum/min/max/approx_quantile; host restarted for each run`,
+      `${rounds[0].duckdb.threads} threads, count/sum/min/max/approx_quantile; host with ${workerThreads(workers)} (--workers ${workers}), ` +
+      'restarted for each run',
     details: rounds,
   });
 }

@@ -11,7 +11,7 @@ import {
 import type { BenchContext } from '../context';
 import { SMALL_CSV_MANIFEST, writeSmallCsvFiles } from '../csv-batch';
 import { loadAverage } from '../process-stats';
-import { caseResult, type CaseResult } from '../results';
+import { caseResult, workerThreads, type CaseResult } from '../results';
 import { pairRatios, spread } from '../stats';
 
 export interface MapReduceSize {
@@ -69,8 +69,10 @@ export async function runMapReduce(ctx: BenchContext, host: BenchHost, size: Map
   const plainCpu = (r: Round) => r.plain.cpuSeconds + r.plain.azuriteCpuSeconds;
   const files = size.files.toLocaleString('en-US');
   return caseResult({
-    id: `map-reduce-${size.files}`,
-    title: `2. Map-reduce over ${files} small CSV blobs: orchestrated pipeline over plain script`,
+    id: `map-reduce-${size.files}-workers-${ctx.workers}`,
+    title:
+      `2. Map-reduce over ${files} small CSV blobs: orchestrated pipeline over plain script, ` +
+      `with ${workerThreads(ctx.workers)}`,
     headline: { label: 'wall time ratio', unit: '', spread: spread(pairRatios(pipelineMs, plainMs)) },
     goal: { comparison: 'at most', value: 1.3 },
     measurements: [
@@ -88,10 +90,12 @@ export async function runMapReduce(ctx: BenchContext, host: BenchHost, size: Map
       },
     ],
     load: rounds.map((r) => r.load),
+    workers: ctx.workers,
     setup:
       `${files} CSV blobs of ${size.rowsPerFile} rows (20 groups, 2 metrics) in in-memory Azurite; pipeline started ` +
-      `with POST /api/batches/{id}; plain script with Promise.all over ${appActivityConcurrency(ctx.appDir)} workers ` +
-      '(host.json maxConcurrentActivityFunctions), in its own process',
+      `with POST /api/batches/{id} on a host with ${workerThreads(ctx.workers)} (--workers ${ctx.workers}); ` +
+      `plain script with Promise.all over ${appActivityConcurrency(ctx.appDir)} workers ` +
+      '(host.json maxConcurrentActivityFunctions), in one thread of its own process',
     details: rounds,
   });
 }

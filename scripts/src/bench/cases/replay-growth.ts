@@ -1,6 +1,6 @@
 import type { FixtureHostContext } from '../context';
 import { loadAverage } from '../process-stats';
-import { caseResult, type CaseResult } from '../results';
+import { caseResult, workerThreads, type CaseResult } from '../results';
 import { spread } from '../stats';
 import { timeTrivialFanOut, type FanOutTiming } from '../trivial-fan-out';
 
@@ -76,8 +76,10 @@ export async function runReplayGrowth(ctx: FixtureHostContext, size: ReplayGrowt
       { label: `episodes at ${size.large}`, unit: '', spread: spread(episodes('large')), digits: 0 },
     ],
     load: rounds.map((r) => r.load),
+    workers: ctx.workers,
     setup:
-      `one orchestration fanning out activities that return at once (fixture app bench-fanout); the ${size.small} ` +
+      `one orchestration fanning out activities that return at once (fixture app bench-fanout, ` +
+      `${workerThreads(ctx.workers)}); the ${size.small} ` +
       `fan-out runs ${repeats} times per round and the median counts; wall time over activity count`,
     details: rounds,
   });

@@ -1,6 +1,6 @@
 import type { FixtureHostContext } from '../context';
 import { loadAverage } from '../process-stats';
-import { caseResult, type CaseResult } from '../results';
+import { caseResult, workerThreads, type CaseResult } from '../results';
 import { spread } from '../stats';
 import { timeTrivialFanOut, type FanOutTiming } from '../trivial-fan-out';
 
@@ -47,9 +47,11 @@ export async function runThroughput(ctx: FixtureHostContext, size: ThroughputSiz
       { label: 'activity result batches', unit: '', spread: spread(runs.map((r) => r.activityBatches)), digits: 0 },
     ],
     load: runs.map((r) => r.load),
+    workers: ctx.workers,
     setup:
       `${size.instances} orchestrations started together, each fanning out ${size.activities} activities that ` +
-      'return at once (fixture app bench-fanout, maxConcurrentActivityFunctions 16, maxConcurrentOrchestratorFunctions 4)',
+      'return at once (fixture app bench-fanout, maxConcurrentActivityFunctions 16, maxConcurrentOrchestratorFunctions ' +
+      `4, ${workerThreads(ctx.workers)})`,
     details: runs,
   });
 }

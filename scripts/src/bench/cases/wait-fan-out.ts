@@ -1,7 +1,7 @@
 import { assertCompleted, startOrchestration, waitForInstance } from '../durable-client';
 import type { FixtureHostContext } from '../context';
 import { loadAverage } from '../process-stats';
-import { caseResult, type CaseResult } from '../results';
+import { caseResult, workerThreads, type CaseResult } from '../results';
 import { spread } from '../stats';
 
 export interface WaitFanOutSize {
@@ -41,9 +41,11 @@ export async function runWaitFanOut(ctx: FixtureHostContext, size: WaitFanOutSiz
     goal: { comparison: 'at most', value: 1.05 },
     measurements: [{ label: 'wall time', unit: 'ms', spread: spread(runs.map((r) => r.wallMs)), digits: 0 }],
     load: runs.map((r) => r.load),
+    workers: ctx.workers,
     setup:
       `${size.activities} activities of ${wait} ms in one orchestration (fixture app bench-fanout, ` +
-      'maxConcurrentActivityFunctions 16), started and polled through the Durable HTTP API',
+      `maxConcurrentActivityFunctions 16, ${workerThreads(ctx.workers)}), started and polled through the Durable ` +
+      'HTTP API',
     details: runs,
   });
 }
