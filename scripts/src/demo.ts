@@ -8,7 +8,7 @@ import { exportFlightsByDay, FlightFiles } from './flights';
 import { ManifestDocument } from './manifest';
 import { formatBytes, formatTopGroups } from './report';
 import { addStackFlags, dataDir, StackFlags, stackPorts } from './stack-options';
-import { assertDataDirFree, findRunningStack, RunningStack, startStack } from './stack';
+import { assertDataDirFree, findRunningStack, parseWorkers, RunningStack, startStack, WORKERS_HELP } from './stack';
 import { openStorage, Storage } from './storage';
 import { prepareOutFile } from './out-file';
 import { BatchSummary, downloadSummary, parseSummary } from './summary';
@@ -20,6 +20,7 @@ interface DemoFlags extends StackFlags {
   out?: string;
   batch?: string;
   connectionString?: string;
+  workers?: string;
 }
 
 const MANIFEST: ManifestDocument = { format: 'csv', groupBy: ['origin'], metrics: ['delay', 'distance'] };
@@ -28,6 +29,7 @@ const MANIFEST: ManifestDocument = { format: 'csv', groupBy: ['origin'], metrics
 async function connect(
   flags: DemoFlags,
   dir: string,
+  workers: number | undefined,
 ): Promise<{ api: ApiOptions; storage: Storage; stack?: RunningStack }> {
   const ports = stackPorts(flags);
   const explicit = {
@@ -37,13 +39,20 @@ async function connect(
   };
   const running = await findRunningStack(dir, ports, explicit);
   if (running) {
+    if (workers !== undefined && running.workers !== workers) {
+      const started = running.workers === undefined ? 'without --workers' : `with --workers ${running.workers}`;
+      throw new CliError(
+        `the stack at ${running.apiUrl} (pid ${running.pid}) was started ${started}, not --workers ${workers}: ` +
+          `drop --workers, or stop it and run 'npm start -- --workers ${workers}'`,
+      );
+    }
     const connectionString = flags.connectionString ?? running.connectionString;
     process.stderr.write(`using the stack already running at ${running.apiUrl} (pid ${running.pid})\n`);
     return { api: { url: running.apiUrl }, storage: openStorage({ connectionString }) };
   }
   await assertDataDirFree(dir);
   process.stderr.write(`starting Azurite and the local host (log: ${path.join(dir, 'host.log')})\n`);
-  const stack = await startStack({ dataDir: dir, ports, hostLog: 'file' });
+  const stack = await startStack({ dataDir: dir, ports, hostLog: 'file', workers });
   return { api: { url: stack.apiUrl }, storage: openStorage({ connectionString: stack.connectionString }), stack };
 }
 
@@ -115,12 +124,13 @@ async function main(flags: DemoFlags): Promise<number> {
   const startedAt = Date.now();
   const batchId = validateBatchId(flags.batch ?? defaultBatchId());
   const days = parseDays(flags);
+  const workers = parseWorkers(flags.workers);
   if (flags.out) await prepareOutFile(flags.out);
   const dir = dataDir(flags);
   await mkdir(dir, { recursive: true });
   const started: { stack?: RunningStack } = {};
   exitOnSignal(() => started.stack);
-  const { api, storage, stack } = await connect(flags, dir);
+  const { api, storage, stack } = await connect(flags, dir, workers);
   started.stack = stack;
 
   try {
@@ -156,6 +166,7 @@ const program = addStackFlags(new Command('demo'))
   .option('--days <n>', `take only the first N days of the data (1 to ${MAX_DAYS})`)
   .option('--out <file>', 'also write summary.json to this file')
   .option('--batch <id>', 'batch id (default: flights-<UTC timestamp>)')
+  .option('--workers <n>', WORKERS_HELP)
   .option('--connection-string <value>', 'storage of an already running stack (default: the one npm start recorded)')
   .action((flags: DemoFlags) => runCommand(() => main(flags)));
 

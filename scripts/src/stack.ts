@@ -29,6 +29,8 @@ export interface StackOptions {
   hostLog?: 'inherit' | 'file';
   /** Milliseconds to wait for the host to respond to HTTP. @default 60000 */
   startTimeoutMs?: number;
+  /** App worker threads, passed to the host as `--workers`. Unset leaves the host's default. */
+  workers?: number;
 }
 
 export interface RunningStack {
@@ -54,7 +56,30 @@ export interface StackRecord {
   hostPid?: number;
   /** Ports of the stack, when recorded. */
   ports?: StackPorts;
+  /** The `--workers` value `npm start` passed to the host; absent when the host chose its default. */
+  workers?: number;
 }
+
+/** The range of FUNCTIONS_WORKER_PROCESS_COUNT in Azure, which the host's --workers accepts. */
+const MIN_WORKERS = 1;
+const MAX_WORKERS = 10;
+
+/** Parses `--workers` as the host does: decimal digits for a count from 1 to 10. Returns undefined when unset. */
+export function parseWorkers(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const count = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || count < MIN_WORKERS || count > MAX_WORKERS) {
+    throw new CliError(
+      `invalid --workers '${value}': use a whole number of app worker threads from ${MIN_WORKERS} to ${MAX_WORKERS}`,
+    );
+  }
+  return count;
+}
+
+/** Help text of the `--workers` flag of `start` and `demo`. */
+export const WORKERS_HELP =
+  `app worker threads of the host, ${MIN_WORKERS} to ${MAX_WORKERS}; each can keep one core busy ` +
+  '(default: env FUNCTIONS_WORKER_PROCESS_COUNT, else 1)';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -158,6 +183,7 @@ function spawnHost(options: StackOptions, connectionString: string, logFile: str
     options.dataDir,
     '--blob-events',
     `${INPUT_CONTAINER}:${BLOB_CREATED_QUEUE}:/${MANIFEST_BLOB_NAME}`,
+    ...(options.workers === undefined ? [] : ['--workers', String(options.workers)]),
   ];
   const env = {
     ...process.env,

@@ -5,19 +5,23 @@ import { addStackFlags, dataDir, StackFlags, stackPorts } from './stack-options'
 import { CliError } from './errors';
 import {
   assertDataDirFree,
+  parseWorkers,
   removeStackRecord,
   StackRecord,
   startLocalStorage,
   startStack,
+  WORKERS_HELP,
   writeStackRecord,
 } from './stack';
 
 interface StartFlags extends StackFlags {
   storageOnly?: boolean;
+  workers?: string;
 }
 
 /** Runs Azurite and the local host on the Function App (`npm start`) until Ctrl-C. */
 async function main(flags: StartFlags): Promise<void> {
+  const workers = parseWorkers(flags.workers);
   const dir = dataDir(flags);
   await mkdir(dir, { recursive: true });
   const ports = stackPorts(flags);
@@ -39,7 +43,7 @@ async function main(flags: StartFlags): Promise<void> {
     return;
   }
 
-  const stack = await startStack({ dataDir: dir, ports, hostLog: 'inherit' });
+  const stack = await startStack({ dataDir: dir, ports, hostLog: 'inherit', workers });
   started();
   const record: StackRecord = {
     apiUrl: stack.apiUrl,
@@ -47,6 +51,7 @@ async function main(flags: StartFlags): Promise<void> {
     pid: process.pid,
     hostPid: stack.hostPid,
     ports,
+    workers,
   };
   await writeStackRecord(dir, record);
   printLines([
@@ -80,6 +85,7 @@ function untilSignal(): Promise<void> {
 const program = addStackFlags(new Command('start'))
   .description('Start Azurite and the local Functions host on the Function App in functions/')
   .option('--storage-only', 'start only Azurite, with the containers and queue the app needs (for Core Tools)')
+  .option('--workers <n>', WORKERS_HELP)
   .action((flags: StartFlags) => runCommand(() => main(flags)));
 
 program.parseAsync().catch(() => undefined);

@@ -121,3 +121,69 @@ describe('npm start whose host dies', () => {
     }
   }, 120_000);
 });
+
+describe('npm start and demo --workers', () => {
+  let dataDir: string;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'fanout-workers-'));
+  });
+
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['start', '0'],
+    ['start', '11'],
+    ['start', '1.5'],
+    ['demo', 'two'],
+    ['demo', '0'],
+  ])(
+    '%s rejects --workers %s before starting anything',
+    async (script, value) => {
+      const { args, blob } = await stackArgs(dataDir);
+      const began = Date.now();
+
+      const run = await runScript(builtScript(script), [...args, '--workers', value], { timeoutMs: 20_000 });
+
+      expectOneLineError(run, new RegExp(`invalid --workers '${value}': use a whole number .* from 1 to 10`));
+      expect(run.code).toBe(1);
+      expect(Date.now() - began).toBeLessThan(10_000);
+      expect(existsSync(path.join(dataDir, 'azurite'))).toBe(false);
+      expect(await accepts(blob)).toBe(false);
+    },
+    30_000,
+  );
+
+  it('starts the host with 2 workers', async () => {
+    const { args } = await stackArgs(dataDir);
+    const child = spawn(process.execPath, [builtScript('start'), ...args, '--workers', '2'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const recordFile = path.join(dataDir, 'stack.json');
+    try {
+      expect(await until(async () => existsSync(recordFile), 90_000)).toBe(true);
+      const record = JSON.parse(await readFile(recordFile, 'utf8')) as { workers?: number };
+      expect(record.workers).toBe(2);
+      // npm start passes the host's log lines on to its stderr.
+      const started = stderr.split('\n').find((line) => line.includes('"msg":"host started"'));
+      expect(started).toMatch(/"workers":2\b/);
+
+      // The demo reuses this stack, so a different worker count must be an error, not silently ignored.
+      const demo = await runScript(builtScript('demo'), [...args, '--days', '1', '--workers', '3'], {
+        timeoutMs: 30_000,
+      });
+      expectOneLineError(demo, /was started with --workers 2, not --workers 3: drop --workers/);
+
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 120_000);
+});
