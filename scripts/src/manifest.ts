@@ -58,9 +58,11 @@ function manifestFromFlags(flags: ManifestFlags): ManifestDocument {
     }
     manifest.format = flags.format;
   }
-  if (flags.groupBy !== undefined) manifest.groupBy = splitList(flags.groupBy);
-  if (flags.metrics !== undefined) manifest.metrics = splitList(flags.metrics);
-  if (flags.quantiles !== undefined) manifest.quantiles = splitList(flags.quantiles).map((q) => parseQuantile(q));
+  if (flags.groupBy !== undefined) manifest.groupBy = splitList(flags.groupBy, '--group-by');
+  if (flags.metrics !== undefined) manifest.metrics = splitList(flags.metrics, '--metrics');
+  if (flags.quantiles !== undefined) {
+    manifest.quantiles = splitList(flags.quantiles, '--quantiles').map((q) => parseQuantile(q));
+  }
   if (flags.toleratedFailurePercentage !== undefined) {
     const value = Number(flags.toleratedFailurePercentage);
     if (!(value >= 0 && value <= 100)) {
@@ -71,11 +73,16 @@ function manifestFromFlags(flags: ManifestFlags): ManifestDocument {
   return manifest;
 }
 
-function splitList(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
+/** Splits a comma-separated option value. An empty value is an empty list, but an empty item is an error. */
+function splitList(value: string, flag: string): string[] {
+  if (value.trim().length === 0) return [];
+  const items = value.split(',').map((item) => item.trim());
+  if (items.some((item) => item.length === 0)) {
+    throw new CliError(
+      `invalid ${flag} '${value}': empty item in the list; separate items with single commas, such as a,b`,
+    );
+  }
+  return items;
 }
 
 function parseQuantile(text: string): number {

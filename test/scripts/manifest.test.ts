@@ -23,6 +23,11 @@ describe('loadManifest', () => {
     expect(manifest).toEqual({ groupBy: ['origin', 'destination'], metrics: ['delay'], quantiles: [0.5, 0.999] });
   });
 
+  it('reads an empty list as none', async () => {
+    const manifest = await loadManifest(dir, { groupBy: '', metrics: ' ' });
+    expect(manifest).toEqual({ groupBy: [], metrics: [] });
+  });
+
   it('lets flags override the manifest file', async () => {
     await writeFile(path.join(dir, '_manifest.json'), JSON.stringify({ groupBy: ['a'], metrics: ['x'] }));
     const manifest = await loadManifest(dir, { metrics: 'y' });
@@ -44,6 +49,10 @@ describe('loadManifest', () => {
     [{ format: 'xml' }, "invalid --format 'xml'"],
     [{ quantiles: '0.5,95' }, "invalid quantile '95'"],
     [{ toleratedFailurePercentage: '150' }, "invalid --tolerated-failure-percentage '150'"],
+    [{ groupBy: ',,' }, "invalid --group-by ',,': empty item in the list"],
+    [{ groupBy: 'region,' }, "invalid --group-by 'region,': empty item in the list"],
+    [{ metrics: 'amount,,quantity' }, "invalid --metrics 'amount,,quantity': empty item in the list"],
+    [{ quantiles: '0.5,,0.99' }, "invalid --quantiles '0.5,,0.99': empty item in the list"],
   ])('rejects flags %j', async (flags, message) => {
     await expect(loadManifest(dir, flags)).rejects.toThrow(message);
   });
