@@ -24,8 +24,9 @@ export const DEFAULT_API_URL = `http://127.0.0.1:${DEFAULT_PORTS.api}`;
  */
 export async function apiOptions(flags: GlobalFlags): Promise<ApiOptions> {
   if (flags.url) {
-    const origin = flags.urlSource === 'env' ? 'the URL from FANOUT_URL' : 'the URL from --url';
-    return { url: flags.url, key: flags.key, origin };
+    const source = flags.urlSource === 'env' ? 'FANOUT_URL' : '--url';
+    assertHttpUrl(flags.url, source);
+    return { url: flags.url, key: flags.key, origin: `the URL from ${source}` };
   }
   const stack = await recordedStack(flags, 'or pass --url');
   if (stack.running) return { url: stack.running.apiUrl, key: flags.key, origin: `the URL from ${stack.file}` };
@@ -34,6 +35,22 @@ export async function apiOptions(flags: GlobalFlags): Promise<ApiOptions> {
       ? 'the default URL'
       : `the default URL because the stack in ${stack.file} has stopped (pid ${stack.stoppedPid})`;
   return { url: DEFAULT_API_URL, key: flags.key, origin };
+}
+
+/** Throws a CliError naming the value and its source unless it is an absolute http or https URL. */
+function assertHttpUrl(value: string, source: string): void {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new CliError(
+      `invalid ${source} '${value}': expected the Function App's origin in the form http://host:port, ` +
+        'such as http://127.0.0.1:7071 or https://<app>.azurewebsites.net',
+    );
+  }
 }
 
 /**

@@ -30,6 +30,16 @@ describe('CLI bad input', () => {
     );
   });
 
+  it.each([['notaurl'], ['127.0.0.1:7071'], ['ftp://127.0.0.1/']])('rejects the URL %s', async (url) => {
+    const run = await runScript(cli, ['status', 'b1', '--url', url]);
+    expectOneLineError(run, new RegExp(`invalid --url '${url}': expected .* http://host:port`));
+  });
+
+  it('rejects an invalid FANOUT_URL', async () => {
+    const run = await runScript(cli, ['status', 'b1'], { env: { FANOUT_URL: 'notaurl' } });
+    expectOneLineError(run, /invalid FANOUT_URL 'notaurl': expected .* http:\/\/host:port/);
+  });
+
   it('names the missing upload folder', async () => {
     const missing = path.join(os.tmpdir(), 'fanout-no-such-folder');
     const run = await runScript(cli, ['upload', missing, '--batch', 'b1']);
