@@ -354,7 +354,7 @@ const manifestCases: ManifestCase[] = [
   { name: 'quantile of 1', text: '{"quantiles": [0.5, 1]}', field: 'quantiles', fragments: ['item 1 = 1'] },
   { name: 'quantile of 0', text: '{"quantiles": [0]}', field: 'quantiles', fragments: ['item 0 = 0'] },
   { name: 'duplicate metric', text: '{"metrics": ["a", "a"]}', field: 'metrics', fragments: ['duplicate'] },
-  { name: 'empty column name', text: '{"groupBy": [""]}', field: 'groupBy', fragments: ['non-empty string'] },
+  { name: 'empty column name', text: '{"groupBy": [""]}', field: 'groupBy', fragments: ['is an empty string'] },
   {
     name: 'percentage over 100',
     text: '{"toleratedFailurePercentage": 101}',
@@ -369,7 +369,7 @@ const manifestCases: ManifestCase[] = [
   },
   { name: 'fractional maxItems', text: '{"maxItems": 2.5}', field: 'maxItems', fragments: ['positive integer'] },
   { name: 'zero maxItems', text: '{"maxItems": 0}', field: 'maxItems', fragments: ['positive integer'] },
-  { name: 'zero chunkSize', text: '{"chunkSize": 0}', field: 'chunkSize', fragments: ['positive integer'] },
+  { name: 'zero chunkSize', text: '{"chunkSize": 0}', field: 'chunkSize', fragments: ['from 1 to 5000'] },
   { name: 'file with ..', text: '{"files": ["a/../../b.csv"]}', field: 'files', fragments: ['".." segment'] },
   {
     name: 'file with leading slash',

@@ -4,6 +4,12 @@ import { quantileField } from './quantile-field';
 /** Maximum length of a blob name in Azure Storage, in characters. */
 const MAX_BLOB_NAME = 1024;
 
+/**
+ * Maximum `chunkSize`, 10 times the default. A chunk's file list is one blob that each of its map activities reads
+ * whole, and all its map activities fan out from one orchestration whose history grows with each of them.
+ */
+export const MAX_CHUNK_SIZE = 5000;
+
 /** One validation rule of a manifest field: what is allowed, and a check returning the problem or undefined. */
 export interface FieldRule {
   field: string;
@@ -11,11 +17,19 @@ export interface FieldRule {
   check(value: unknown): string | undefined;
 }
 
+/** Bounds of a numeric field. With `exclusive`, a value equal to either bound is out of range. */
+interface NumberRange {
+  min: number;
+  max: number;
+  integer?: boolean;
+  exclusive?: boolean;
+}
+
 export const MANIFEST_RULES: readonly FieldRule[] = [
   {
     field: 'format',
     allowed: '"csv" or "ndjson"; leave it out to choose by file extension',
-    check: (value) => (value === 'csv' || value === 'ndjson' ? undefined : 'is not a known format'),
+    check: checkFormat,
   },
   { field: 'groupBy', allowed: 'an array of distinct, non-empty column names', check: checkNames },
   { field: 'metrics', allowed: 'an array of distinct, non-empty numeric column names', check: checkNames },
@@ -26,20 +40,54 @@ export const MANIFEST_RULES: readonly FieldRule[] = [
   },
   {
     field: 'files',
-    allowed: `an array of distinct blob names relative to input/<batchId>/, without ".." segments, a leading "/" or ${MANIFEST_BLOB_NAME}`,
+    allowed:
+      `a non-empty array of distinct blob names relative to input/<batchId>/, without ".." segments, ` +
+      `a leading "/" or ${MANIFEST_BLOB_NAME}`,
     check: checkFiles,
   },
   {
     field: 'toleratedFailurePercentage',
     allowed: 'a number from 0 to 100',
-    check: (value) => (typeof value === 'number' && value >= 0 && value <= 100 ? undefined : 'is out of range'),
+    check: (value) => checkNumber(value, { min: 0, max: 100 }),
   },
-  { field: 'maxItems', allowed: 'a positive integer', check: checkPositiveInteger },
-  { field: 'chunkSize', allowed: 'a positive integer (files per sub-orchestration)', check: checkPositiveInteger },
+  {
+    field: 'maxItems',
+    allowed: 'a positive integer',
+    check: (value) => checkNumber(value, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true }),
+  },
+  {
+    field: 'chunkSize',
+    allowed: `an integer from 1 to ${MAX_CHUNK_SIZE} (files per sub-orchestration)`,
+    check: (value) => checkNumber(value, { min: 1, max: MAX_CHUNK_SIZE, integer: true }),
+  },
 ];
 
-function checkPositiveInteger(value: unknown): string | undefined {
-  return Number.isSafeInteger(value) && (value as number) > 0 ? undefined : 'is not a positive integer';
+function checkFormat(value: unknown): string | undefined {
+  if (typeof value !== 'string') {
+    return 'is not a string';
+  }
+  return value === 'csv' || value === 'ndjson' ? undefined : 'is not a known format';
+}
+
+/** Checks the type first, then integrality, then the range, so each message names the first rule broken. */
+function checkNumber(value: unknown, range: NumberRange): string | undefined {
+  if (typeof value !== 'number') {
+    return 'is not a number';
+  }
+  if (range.integer && !Number.isInteger(value)) {
+    return 'is not an integer';
+  }
+  const inRange = range.exclusive ? value > range.min && value < range.max : value >= range.min && value <= range.max;
+  if (inRange) {
+    return undefined;
+  }
+  if (range.exclusive) {
+    return `is out of range: it must be greater than ${range.min} and less than ${range.max}`;
+  }
+  if (range.max === Number.MAX_SAFE_INTEGER) {
+    return `is out of range: it must be at least ${range.min}`;
+  }
+  return `is out of range: it must be from ${range.min} to ${range.max}`;
 }
 
 function checkList(value: unknown, checkItem: (item: unknown) => string | undefined): string | undefined {
@@ -62,15 +110,16 @@ function checkList(value: unknown, checkItem: (item: unknown) => string | undefi
 }
 
 function checkNames(value: unknown): string | undefined {
-  return checkList(value, (item) =>
-    typeof item === 'string' && item.length > 0 ? undefined : 'is not a non-empty string',
-  );
+  return checkList(value, (item) => {
+    if (typeof item !== 'string') {
+      return 'is not a string';
+    }
+    return item.length > 0 ? undefined : 'is an empty string';
+  });
 }
 
 function checkQuantiles(value: unknown): string | undefined {
-  const problem = checkList(value, (item) =>
-    typeof item === 'number' && item > 0 && item < 1 ? undefined : 'is not a number between 0 and 1 exclusive',
-  );
+  const problem = checkList(value, (item) => checkNumber(item, { min: 0, max: 1, exclusive: true }));
   if (problem) {
     return problem;
   }
@@ -81,9 +130,15 @@ function checkQuantiles(value: unknown): string | undefined {
 }
 
 function checkFiles(value: unknown): string | undefined {
+  if (Array.isArray(value) && value.length === 0) {
+    return 'is an empty array: list at least one file, or remove "files" to take every blob under the prefix';
+  }
   return checkList(value, (item) => {
-    if (typeof item !== 'string' || item.length === 0 || item.length > MAX_BLOB_NAME) {
-      return `is not a string of 1 to ${MAX_BLOB_NAME} characters`;
+    if (typeof item !== 'string') {
+      return 'is not a string';
+    }
+    if (item.length === 0 || item.length > MAX_BLOB_NAME) {
+      return `has ${item.length} characters, out of range: a blob name has 1 to ${MAX_BLOB_NAME}`;
     }
     if (item.startsWith('/') || item.startsWith('\\')) {
       return 'starts with a slash, which would leave the batch prefix';
