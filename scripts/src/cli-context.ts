@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ApiOptions } from './api';
 import { CliError } from './errors';
+import { azuriteConnectionString } from './azurite';
 import { DATA_CONNECTION, DEFAULT_PORTS, HOST_CONNECTION } from './names';
 import { openStorage, Storage } from './storage';
 import { isProcessAlive, loadStackRecord, StackRecord, stackRecordPath } from './stack';
@@ -17,6 +18,8 @@ export interface GlobalFlags {
 }
 
 export const DEFAULT_API_URL = `http://127.0.0.1:${DEFAULT_PORTS.api}`;
+
+const DEFAULT_CONNECTION_STRING = azuriteConnectionString(DEFAULT_PORTS.blob, DEFAULT_PORTS.queue, DEFAULT_PORTS.table);
 
 /**
  * Resolves the Function App's origin: --url, then FANOUT_URL, then the running stack that `npm start` recorded in
@@ -59,13 +62,31 @@ function assertHttpUrl(value: string, source: string): void {
  * default ports.
  */
 export async function storageFor(flags: GlobalFlags): Promise<Storage> {
-  if (flags.account) return openStorage({ account: flags.account });
-  const connectionString =
-    flags.connectionString ??
-    process.env[DATA_CONNECTION] ??
-    process.env[HOST_CONNECTION] ??
-    ((await recordedStack(flags, 'or pass --connection-string')).running?.connectionString || undefined);
-  return openStorage({ connectionString });
+  if (flags.account) return openStorage({ account: flags.account, origin: 'the account from --account' });
+  if (flags.connectionString) {
+    return openStorage({
+      connectionString: flags.connectionString,
+      origin: 'the connection string from --connection-string',
+    });
+  }
+  for (const setting of [DATA_CONNECTION, HOST_CONNECTION]) {
+    const connectionString = process.env[setting];
+    if (connectionString) {
+      return openStorage({ connectionString, origin: `the connection string from the ${setting} setting` });
+    }
+  }
+  const stack = await recordedStack(flags, 'or pass --connection-string');
+  if (stack.running?.connectionString) {
+    return openStorage({
+      connectionString: stack.running.connectionString,
+      origin: `the connection string from ${stack.file}`,
+    });
+  }
+  const origin =
+    stack.stoppedPid === undefined
+      ? `the default Azurite address, because ${stack.file} records no running stack`
+      : `the default Azurite address, because the stack in ${stack.file} has stopped (pid ${stack.stoppedPid})`;
+  return openStorage({ connectionString: DEFAULT_CONNECTION_STRING, origin });
 }
 
 /** Contents of `<data>/stack.json`: the record of a running `npm start`, or the pid of a stopped one. */

@@ -11,6 +11,8 @@ export interface StorageOptions {
   connectionString?: string;
   /** An Azure storage account name, reached with `DefaultAzureCredential` (Microsoft Entra ID). */
   account?: string;
+  /** Source of the account or connection string as a phrase for error messages, such as `the connection string from --connection-string`. */
+  origin?: string;
 }
 
 export interface Storage {
@@ -18,6 +20,8 @@ export interface Storage {
   queues: QueueServiceClient;
   /** Blob endpoint URL, used in error messages. */
   endpoint: string;
+  /** Source of the endpoint, used in error messages. */
+  origin?: string;
 }
 
 /**
@@ -30,7 +34,7 @@ export function openStorage(options: StorageOptions = {}): Storage {
     const credential = new DefaultAzureCredential();
     const blobs = new BlobServiceClient(`https://${options.account}.blob.core.windows.net`, credential);
     const queues = new QueueServiceClient(`https://${options.account}.queue.core.windows.net`, credential);
-    return { blobs, queues, endpoint: blobs.url };
+    return { blobs, queues, endpoint: blobs.url, origin: options.origin };
   }
   const connectionString =
     options.connectionString ??
@@ -40,9 +44,10 @@ export function openStorage(options: StorageOptions = {}): Storage {
   try {
     const blobs = BlobServiceClient.fromConnectionString(connectionString);
     const queues = QueueServiceClient.fromConnectionString(connectionString);
-    return { blobs, queues, endpoint: blobs.url };
+    return { blobs, queues, endpoint: blobs.url, origin: options.origin };
   } catch (error) {
-    throw new CliError(`invalid storage connection string: ${describeError(error)}`);
+    const origin = options.origin ? ` (${options.origin})` : '';
+    throw new CliError(`invalid storage connection string${origin}: ${describeError(error)}`);
   }
 }
 
@@ -54,9 +59,10 @@ export async function withStorage<T>(storage: Storage, call: () => Promise<T>): 
     if (error instanceof CliError) throw error;
     const text = describeError(error);
     if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT/.test(text)) {
+      const origin = storage.origin ? `, ${storage.origin}` : '';
       throw new CliError(
-        `cannot reach storage at ${storage.endpoint}: start the local stack with 'npm start', ` +
-          'or pass --connection-string or --account',
+        `cannot reach storage at ${storage.endpoint}${origin}: start the local stack with 'npm start', ` +
+          'pass --data DIR of the running stack, or pass --connection-string or --account',
       );
     }
     throw new CliError(`storage request to ${storage.endpoint} failed: ${text}`);

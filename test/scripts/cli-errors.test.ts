@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { azuriteConnectionString } from '../../scripts/src/azurite';
@@ -65,7 +65,43 @@ describe('CLI bad input', () => {
     const port = await freePort();
     const connection = azuriteConnectionString(port, port, port);
     const run = await runScript(cli, ['result', 'b1', '--connection-string', connection]);
-    expectOneLineError(run, new RegExp(`cannot reach storage at http://127.0.0.1:${port}/devstoreaccount1`));
+    expectOneLineError(
+      run,
+      new RegExp(
+        `cannot reach storage at http://127.0.0.1:${port}/devstoreaccount1, ` +
+          'the connection string from --connection-string: .*--data DIR.*--connection-string',
+      ),
+    );
+  });
+
+  it('names the storage setting', async () => {
+    const port = await freePort();
+    const env = { DataStorage: azuriteConnectionString(port, port, port) };
+    const run = await runScript(cli, ['result', 'b1'], { env });
+    expectOneLineError(run, /cannot reach storage at .*, the connection string from the DataStorage setting: /);
+  });
+
+  it('names the stack.json of the storage', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'fanout-record-'));
+    try {
+      const port = await freePort();
+      // The record names this test process, which is alive, as the running stack.
+      const record = {
+        pid: process.pid,
+        apiUrl: closedUrl,
+        connectionString: azuriteConnectionString(port, port, port),
+      };
+      await writeFile(path.join(dataDir, 'stack.json'), JSON.stringify(record));
+      const env = { DataStorage: '', AzureWebJobsStorage: '' };
+      const run = await runScript(cli, ['result', 'b1', '--data', dataDir], { env });
+      const file = path.join(dataDir, 'stack.json');
+      expectOneLineError(
+        run,
+        new RegExp(`cannot reach storage at http://127.0.0.1:${port}/\\S+, the connection string from ${file}: `),
+      );
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('reports a missing argument', async () => {
