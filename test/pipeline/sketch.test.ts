@@ -32,6 +32,34 @@ describe('sketch serialization and merge', () => {
     expect(sketchQuantile(merged, 0)).toBeCloseTo(-100, -0.3);
   });
 
+  test.each([
+    ['positive', [1e-10], [0.5, 1]],
+    ['negative', [-1e-10], [-0.5, -1]],
+  ])('merge keeps a %s source whose largest key is 0', (_, targetValues, sourceValues) => {
+    // Values in (0.98, 1] have key 0, which the library's store merge treats as "no second key".
+    const merged = decodeSketch(encodeSketch(sketchOf(targetValues)));
+    mergeSketchInto(merged, decodeSketch(encodeSketch(sketchOf(sourceValues))));
+    const roundTrip = decodeSketch(encodeSketch(merged));
+    const direct = decodeSketch(encodeSketch(sketchOf([...targetValues, ...sourceValues])));
+
+    expect(roundTrip.count).toBe(3);
+    expect(roundTrip.store.count + roundTrip.negativeStore.count).toBe(3);
+    expect(encodeSketch(roundTrip)).toBe(encodeSketch(direct));
+    for (const q of [0, 0.5, 1]) {
+      expect(sketchQuantile(roundTrip, q)).toBe(sketchQuantile(direct, q));
+    }
+  });
+
+  test('merged sketch merges on without loss', () => {
+    const middle = decodeSketch(encodeSketch(sketchOf([0.1])));
+    mergeSketchInto(middle, decodeSketch(encodeSketch(sketchOf([0.5, 1]))));
+    const outer = decodeSketch(encodeSketch(sketchOf([0.01])));
+    mergeSketchInto(outer, middle);
+
+    expect(outer.store.count).toBe(4);
+    expect(encodeSketch(outer)).toBe(encodeSketch(sketchOf([0.01, 0.1, 0.5, 1])));
+  });
+
   test('library merge loses negative values', () => {
     const target = decodeSketch(encodeSketch(sketchOf([1, 2, 3])));
     target.merge(decodeSketch(encodeSketch(sketchOf(negatives))));

@@ -59,7 +59,7 @@ export function createSketch(): DDSketch {
  * Merges `source` into `target`, both stores and the zero count.
  *
  * NOTE: `DDSketch.merge` in @datadog/sketches-js 2.1.1 merges the positive store only, so it loses
- * the source's negative values. This function merges the negative store as well.
+ * the source's negative values. This function merges the negative store as well, bin by bin (see mergeStoreInto).
  */
 export function mergeSketchInto(target: DDSketch, source: DDSketch): void {
   if (target.mapping.gamma !== source.mapping.gamma) {
@@ -69,10 +69,22 @@ export function mergeSketchInto(target: DDSketch, source: DDSketch): void {
       source.mapping.gamma,
     );
   }
-  target.store.merge(source.store);
-  target.negativeStore.merge(source.negativeStore);
+  mergeStoreInto(target.store, source.store);
+  mergeStoreInto(target.negativeStore, source.negativeStore);
   target.zeroCount += source.zeroCount;
   target.count += source.count;
+}
+
+/**
+ * Adds every non-empty bin of `source` to `target`. `DenseStore.merge` in @datadog/sketches-js 2.1.1 grows the target
+ * with `_extendRange(minKey, maxKey || minKey)`, so a source whose largest key is 0 (values in (0.98, 1]) does not
+ * extend the target to key 0. Its top bins were then written past the target's range and lost, or left outside the
+ * target's `maxKey`, which a later merge of that target reads up to.
+ */
+function mergeStoreInto(target: Store, source: Store): void {
+  source.bins.forEach((count, index) => {
+    if (count > 0) target.add(source.offset + index, count);
+  });
 }
 
 /**
