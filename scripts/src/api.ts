@@ -62,6 +62,11 @@ export class ApiTimeoutError extends CliError {
   override name = 'ApiTimeoutError';
 }
 
+/** A request that failed before the Function App accepted it, such as a refused connection. */
+export class ApiUnreachableError extends CliError {
+  override name = 'ApiUnreachableError';
+}
+
 /** Sends one request to the Function App and returns the status and parsed JSON body (or text). */
 export async function requestJson(
   options: ApiOptions,
@@ -90,7 +95,7 @@ export async function requestJson(
       );
     }
     const origin = options.origin ? `, ${options.origin}` : '';
-    throw new CliError(
+    throw new ApiUnreachableError(
       `cannot reach the Function App at ${options.url}${origin} (${describeError(error)}): ` +
         "start it with 'npm start', or pass --url or set FANOUT_URL",
     );

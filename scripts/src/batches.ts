@@ -12,6 +12,9 @@ import { CliError, HttpStatusError } from './errors';
 /** Terminal Durable runtime statuses: a batch in one of these will not change without a redrive. */
 export const FINAL_STATUSES = ['Completed', 'Failed', 'Terminated', 'Canceled'] as const;
 
+/** Runtime statuses of a run that has not ended; the app ignores a manifest uploaded while the batch has one. */
+export const ACTIVE_STATUSES = ['Pending', 'Running'] as const;
+
 function batchUrl(options: ApiOptions, batchId: string, action = ''): string {
   return `${options.url.replace(/\/+$/, '')}/api/batches/${encodeURIComponent(batchId)}${action}`;
 }

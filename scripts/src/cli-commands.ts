@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { validateBatchId } from './batch-id';
 import {
+  ACTIVE_STATUSES,
   FINAL_STATUSES,
   getBatchStatus,
   purgeBatch,
@@ -18,7 +19,7 @@ import { prepareOutFile } from './out-file';
 import { downloadSummary } from './summary';
 import { isSkippedFile, listDataFiles, normalizeEtag, otherInputBlobs, uploadBatch } from './upload';
 import { batchExitCode, describeOutcome, matchRun, waitForBatch } from './wait';
-import { ApiOptions, BatchView } from './api';
+import { ApiOptions, ApiUnreachableError, BatchView } from './api';
 
 function print(value: unknown): void {
   process.stdout.write(typeof value === 'string' ? `${value}\n` : `${JSON.stringify(value, null, 2)}\n`);
@@ -28,8 +29,10 @@ export async function uploadCommand(
   dir: string,
   flags: GlobalFlags & ManifestFlags & { batch: string; allFiles?: boolean; startTimeout?: string; wait?: boolean },
 ): Promise<void> {
+  // Every option is checked before the first blob is written, so a rejected command changes nothing.
   const batchId = validateBatchId(flags.batch);
-
+  const startTimeoutMs = seconds(flags.startTimeout, '--start-timeout') ?? 60_000;
+  const manifest = await loadManifest(dir, flags);
   const listed = await listDataFiles(dir);
   const files = flags.allFiles ? listed : listed.filter((file) => !isSkippedFile(file.name));
   const skipped = listed.length - files.length;
@@ -44,10 +47,10 @@ export async function uploadCommand(
     );
   }
 
-  const manifest = await loadManifest(dir, flags);
   const storage = await storageFor(flags);
   // Resolved before the upload, so that an invalid stack.json stops the command before it writes blobs.
-  const api = flags.wait === false ? undefined : await apiOptions(flags);
+  const api = await apiOptions(flags);
+  await assertNoActiveRun(api, batchId);
   const others = await otherInputBlobs(storage, batchId, files);
   if (others.length > 0) {
     process.stderr.write(
@@ -61,16 +64,39 @@ export async function uploadCommand(
     `uploaded ${summary.files} files (${formatBytes(summary.bytes)}) and then _manifest.json to input/${batchId}/ ` +
       `in ${summary.seconds.toFixed(1)} s`,
   );
-  if (!api) {
-    print(`start the batch with: start ${batchId}`);
+  if (flags.wait === false) {
+    print(
+      `the manifest starts the batch where its blob event reaches the app, as on the local host and on Azure: ` +
+        `follow the run with 'npm run cli -- wait ${batchId}'. Run 'npm run cli -- start ${batchId}' only to run ` +
+        'the batch again, or where no blob event reaches the app, as under Core Tools',
+    );
     return;
   }
 
   // A reused batch id shows its previous run until the uploaded manifest has started a new one.
-  const view = await waitForManifestRun(api, batchId, summary.manifestEtag, {
-    timeoutMs: seconds(flags.startTimeout, '--start-timeout') ?? 60_000,
-  });
+  const view = await waitForManifestRun(api, batchId, summary.manifestEtag, { timeoutMs: startTimeoutMs });
   print(`batch ${batchId} started run ${view.runId}; follow it with: wait ${batchId} --run ${view.runId}`);
+}
+
+/**
+ * Throws when the batch has a Pending or Running run, because the app ignores a manifest uploaded during a run.
+ * The check is skipped when the Function App cannot be reached, as under Core Tools before `func start`.
+ */
+async function assertNoActiveRun(api: ApiOptions, batchId: string): Promise<void> {
+  let view: BatchView | undefined;
+  try {
+    view = await getBatchStatus(api, batchId);
+  } catch (error) {
+    if (error instanceof ApiUnreachableError) return;
+    throw error;
+  }
+  if (!view || !(ACTIVE_STATUSES as readonly string[]).includes(view.runtimeStatus)) return;
+  const run = view.runId ? ` run ${view.runId}` : ' run';
+  throw new CliError(
+    `batch '${batchId}' has an active${run} (${view.runtimeStatus}), and the app ignores a manifest uploaded ` +
+      `during a run: wait for it with 'npm run cli -- wait ${batchId}' or stop it with ` +
+      `'npm run cli -- terminate ${batchId}', then upload again`,
+  );
 }
 
 /** Polls the batch until it shows the run that the manifest with this ETag started, or fails after timeoutMs. */
@@ -87,8 +113,11 @@ async function waitForManifestRun(
     if (view?.runId) return view;
     if (Date.now() - started > options.timeoutMs) {
       throw new CliError(
-        `batch '${batchId}' did not start a run on the uploaded manifest within ${options.timeoutMs / 1000} s: ` +
-          `check that the host at ${api.url} runs and reads the blob-created queue, then run 'wait ${batchId}', or upload with --no-wait and run 'start ${batchId}'`,
+        `batch '${batchId}' did not start a run on the uploaded manifest within ${options.timeoutMs / 1000} s. ` +
+          `Either a run of the batch was active when the manifest arrived, so the app ignored the manifest: ` +
+          `wait for that run with 'wait ${batchId}' or terminate it, then upload again. ` +
+          `Or the host at ${api.url} does not run or does not read the blob-created queue: check it, then run ` +
+          `'wait ${batchId}', or upload with --no-wait and run 'start ${batchId}'`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 500));

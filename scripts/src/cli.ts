@@ -53,7 +53,7 @@ program
   .option('--tolerated-failure-percentage <n>', 'percentage of failed files (0-100) the batch tolerates (default 0)')
   .option('--all-files', 'also upload dotfiles and files that are not .csv, .ndjson or .jsonl')
   .option('--start-timeout <seconds>', 'seconds to wait for the run of the uploaded manifest to start', '60')
-  .option('--no-wait', "return after the upload, where nothing starts batches on upload (then run 'start ID')")
+  .option('--no-wait', 'return after the upload instead of waiting for the run that the manifest starts')
   .action(action(([dir], flags) => commands.uploadCommand(dir, flags as Flags & { batch: string })));
 
 program
