@@ -190,6 +190,8 @@ describe('batch control on the local host', () => {
     expect(view.runtimeStatus).toBe('Terminated');
     expect(view.status).toBe('failed');
     expect(view.error).toBe('test stop');
+    // The run stopped while mapping, so the view still counts the map outcome blobs written before the terminate.
+    expect(view.progress).toMatchObject({ phase: 'mapping', total: 30, chunks: 10, done: 22, failed: 0 });
     for (const id of blocked) {
       const chunk = await waitUntil(async () => {
         const found = await request(host, 'GET', `/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}`);

@@ -1,4 +1,4 @@
-import { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
+import { DurableClient, DurableOrchestrationStatus, OrchestrationRuntimeStatus } from 'durable-functions';
 import { BatchInput, BatchOutput, ChunkInput, ProgressStatus } from './contracts';
 import { countMapOutcomes, MapProgress } from './map-progress';
 import { resultLocation } from './paths';
@@ -24,7 +24,9 @@ export interface BatchView {
 
 /**
  * Builds the view of a batch run. While chunk sub-orchestrations of the current run are mapping, their counters
- * are summed into `progress`, because the parent learns about a chunk only when it completes.
+ * are summed into `progress`, because the parent learns about a chunk only when it completes. A run terminated
+ * while mapping keeps the counts of its map outcome blobs, because its custom status still has the counts from
+ * when mapping started.
  */
 export async function buildBatchView(
   client: DurableClient,
@@ -36,7 +38,8 @@ export async function buildBatchView(
   if (progress && isActive(status) && progress.phase === 'mapping' && (progress.chunks ?? 0) > 1) {
     progress = await addChunkProgress(client, status.instanceId, input.runId, progress);
   }
-  if (progress && isActive(status) && progress.phase === 'mapping' && input.runId) {
+  const terminated = status.runtimeStatus === OrchestrationRuntimeStatus.Terminated;
+  if (progress && (isActive(status) || terminated) && progress.phase === 'mapping' && input.runId) {
     const before = status.customStatus as ProgressStatus;
     progress = withMapOutcomes(progress, before.done, await countMapOutcomes(batchId, input.runId));
   }
