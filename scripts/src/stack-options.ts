@@ -38,3 +38,28 @@ export function stackPorts(flags: StackFlags): StackPorts {
 export function dataDir(flags: StackFlags): string {
   return path.resolve(flags.data ?? '.data');
 }
+
+/**
+ * Returns the stack flags whose value differs from the default, as shell words, so that a printed command such as
+ * `npm run demo -- <flags>` reaches this stack.
+ */
+export function nonDefaultStackArgs(flags: StackFlags): string[] {
+  const ports = stackPorts(flags);
+  const args: string[] = [];
+  const portFlags = [
+    ['--port', 'api'],
+    ['--blob-port', 'blob'],
+    ['--queue-port', 'queue'],
+    ['--table-port', 'table'],
+  ] as const;
+  for (const [flag, name] of portFlags) {
+    if (ports[name] !== DEFAULT_PORTS[name]) args.push(flag, String(ports[name]));
+  }
+  if (dataDir(flags) !== path.resolve('.data')) args.push('--data', shellWord(flags.data ?? '.data'));
+  return args;
+}
+
+/** Quotes a word for a POSIX shell when it contains characters that the shell would split or expand. */
+function shellWord(word: string): string {
+  return /^[\w./:=@+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import { runCommand } from './errors';
-import { addStackFlags, dataDir, StackFlags, stackPorts } from './stack-options';
+import { addStackFlags, dataDir, nonDefaultStackArgs, StackFlags, stackPorts } from './stack-options';
 import { CliError } from './errors';
 import {
   assertDataDirFree,
@@ -54,6 +54,8 @@ async function main(flags: StartFlags): Promise<void> {
     workers,
   };
   await writeStackRecord(dir, record);
+  const stackArgs = nonDefaultStackArgs(flags);
+  const demoCommand = stackArgs.length === 0 ? 'npm run demo' : `npm run demo -- ${stackArgs.join(' ')}`;
   printLines([
     `API        ${stack.apiUrl}/api/batches/{batchId}`,
     `Durable    ${stack.apiUrl}/runtime/webhooks/durabletask/instances`,
@@ -61,7 +63,7 @@ async function main(flags: StartFlags): Promise<void> {
     `Storage    ${stack.connectionString}`,
     `Data       ${dir}`,
     '',
-    'Try: npm run demo   (in another terminal)        Stop: Ctrl-C',
+    `Try: ${demoCommand}   (in another terminal)        Stop: Ctrl-C`,
   ]);
   const hostDied = await Promise.race([untilSignal().then(() => undefined), stack.hostExited]);
   if (hostDied) process.stdout.write('the host stopped: stopping Azurite...\n');

@@ -163,13 +163,18 @@ describe('npm start and demo --workers', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
+    let stdout = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     const recordFile = path.join(dataDir, 'stack.json');
     try {
       expect(await until(async () => existsSync(recordFile), 90_000)).toBe(true);
       const record = JSON.parse(await readFile(recordFile, 'utf8')) as { workers?: number };
       expect(record.workers).toBe(2);
+      // The banner's demo command carries the ports and data folder, so it reaches this stack.
+      expect(await until(async () => stdout.includes('Try: '), 10_000)).toBe(true);
+      expect(stdout).toContain(`Try: npm run demo -- ${args.join(' ')}   (in another terminal)`);
       // npm start passes the host's log lines on to its stderr.
       const started = stderr.split('\n').find((line) => line.includes('"msg":"host started"'));
       expect(started).toMatch(/"workers":2\b/);
