@@ -16,7 +16,7 @@ import { CliError } from './errors';
 import { loadManifest, ManifestFlags } from './manifest';
 import { formatBytes } from './report';
 import { prepareOutFile } from './out-file';
-import { downloadSummary } from './summary';
+import { describeFailures, downloadSummary, parseSummary } from './summary';
 import { isSkippedFile, listDataFiles, normalizeEtag, otherInputBlobs, uploadBatch } from './upload';
 import { batchExitCode, describeOutcome, matchRun, waitForBatch } from './wait';
 import { ApiOptions, ApiUnreachableError, BatchView } from './api';
@@ -147,6 +147,11 @@ export async function waitCommand(
     startTimeoutMs: seconds(flags.startTimeout, '--start-timeout') ?? 60_000,
   });
   print(`batch ${batchId} ${describeOutcome(status)}`);
+  // Only a completed run writes failed.jsonl; after a terminated or failed run the file is from an older run.
+  const failed = status.progress?.failed ?? 0;
+  if (status.runtimeStatus === 'Completed' && failed > 0) {
+    for (const line of await describeFailures(await storageFor(flags), batchId, failed)) print(line);
+  }
   return batchExitCode(status);
 }
 
@@ -202,13 +207,19 @@ async function endedWithoutResult(flags: GlobalFlags, batchId: string): Promise<
 export async function resultCommand(id: string, flags: GlobalFlags & { out?: string }): Promise<void> {
   const batchId = validateBatchId(id);
   if (flags.out) await prepareOutFile(flags.out);
-  const text = await downloadSummary(await storageFor(flags), batchId).catch(async (error: unknown) => {
+  const storage = await storageFor(flags);
+  const text = await downloadSummary(storage, batchId).catch(async (error: unknown) => {
     throw (await endedWithoutResult(flags, batchId)) ?? error;
   });
+  const failed = parseSummary(text, batchId).failedBlobs;
+  const failures = typeof failed === 'number' && failed > 0 ? await describeFailures(storage, batchId, failed) : [];
   if (!flags.out) {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    // stdout carries only summary.json, so that it can be piped to a JSON tool.
+    for (const line of failures) process.stderr.write(`${line}\n`);
     return;
   }
   await writeFile(flags.out, text);
   print(`saved results/${batchId}/summary.json to ${flags.out}`);
+  for (const line of failures) print(line);
 }
