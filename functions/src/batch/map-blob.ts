@@ -43,51 +43,10 @@ export async function mapBlob(input: MapInput, logger: EventLogger): Promise<Map
 
   const partials: PartialAggregate[] = [];
   const failures: FailedBlob[] = [];
-  let firstError: FileError | undefined;
   for (const name of chunkFiles.files.slice(range.offset, range.offset + range.count)) {
-    const fileStartedAt = performance.now();
-    const blob = `${INPUT_CONTAINER}/${batchId}/${name}`;
-    const durationMs = () => Math.round(performance.now() - fileStartedAt);
-    let outcome: FileOutcome;
-    try {
-      outcome = await mapOne(batchId, name, run.manifest);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      logEvent(logger, 'warn', LogEvent.mapTransientError, {
-        ...ids,
-        blob,
-        durationMs: durationMs(),
-        error: truncateMessage(message),
-      });
-      recordMap({ ...ids, outcome: 'error', durationMs: durationMs() });
-      throw error;
-    }
-
-    if (outcome.ok) {
-      partials.push(outcome.partial);
-      const { bytes, rows, rejectedRows } = outcome.partial;
-      logEvent(logger, 'info', LogEvent.mapCompleted, {
-        ...ids,
-        blob,
-        durationMs: durationMs(),
-        bytes,
-        rows,
-        rejectedRows,
-      });
-      recordMap({ ...ids, outcome: 'mapped', durationMs: durationMs(), bytes, rows, rejectedRows });
-    } else {
-      const { kind, message } = outcome.error;
-      failures.push({ blob: name, kind, message });
-      firstError ??= { kind, message: `${name}: ${message}` };
-      logEvent(logger, 'warn', LogEvent.mapFileFailed, {
-        ...ids,
-        blob,
-        durationMs: durationMs(),
-        kind,
-        error: message,
-      });
-      recordMap({ ...ids, outcome: 'failed', durationMs: durationMs() });
-    }
+    const outcome = await mapAndLog(ids, name, run.manifest, logger);
+    if (outcome.ok) partials.push(outcome.partial);
+    else failures.push({ blob: name, kind: outcome.error.kind, message: outcome.error.message });
   }
 
   const reduced: MapOutcome = { partial: mergeAll(partials), failures };
@@ -99,26 +58,76 @@ export async function mapBlob(input: MapInput, logger: EventLogger): Promise<Map
   try {
     await writeJson(WORK_CONTAINER, outcomeBlob, reduced, metadata);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
     logEvent(logger, 'warn', LogEvent.mapTransientError, {
       ...ids,
       blob: `${WORK_CONTAINER}/${outcomeBlob}`,
       durationMs: Math.round(performance.now() - startedAt),
-      error: truncateMessage(message),
+      error: truncateMessage(errorMessage(error)),
     });
     throw error;
   }
+  return groupOutput(fileIndex, range.count, reduced);
+}
 
-  const { bytes, rows, rejectedRows } = reduced.partial;
-  const output: MapOutput = { fileIndex, files: range.count, failed: failures.length, bytes, rows, rejectedRows };
-  if (firstError) {
-    const others = failures.length > 1 ? ` (and ${failures.length - 1} more of this group's ${range.count} files)` : '';
-    output.error = {
-      kind: firstError.kind,
-      message: truncateMessage(firstError.message + others, RETURNED_MESSAGE_BYTES),
-    };
+/** Returns the counters of a mapped group and, when files failed, the first failure in short. */
+function groupOutput(fileIndex: number, files: number, reduced: MapOutcome): MapOutput {
+  const { partial, failures } = reduced;
+  const { bytes, rows, rejectedRows } = partial;
+  const output: MapOutput = { fileIndex, files, failed: failures.length, bytes, rows, rejectedRows };
+  const [first] = failures;
+  if (first) {
+    const others = failures.length > 1 ? ` (and ${failures.length - 1} more of this group's ${files} files)` : '';
+    const message = truncateMessage(`${first.blob}: ${first.message}${others}`, RETURNED_MESSAGE_BYTES);
+    output.error = { kind: first.kind, message };
   }
   return output;
+}
+
+/** Maps one file and logs its outcome. A storage failure is logged, then thrown. */
+async function mapAndLog(
+  ids: ReturnType<typeof runFields>,
+  name: string,
+  manifest: Manifest,
+  logger: EventLogger,
+): Promise<FileOutcome> {
+  const startedAt = performance.now();
+  const blob = `${INPUT_CONTAINER}/${ids.batchId}/${name}`;
+  const durationMs = () => Math.round(performance.now() - startedAt);
+  let outcome: FileOutcome;
+  try {
+    outcome = await mapOne(ids.batchId, name, manifest);
+  } catch (error) {
+    logEvent(logger, 'warn', LogEvent.mapTransientError, {
+      ...ids,
+      blob,
+      durationMs: durationMs(),
+      error: truncateMessage(errorMessage(error)),
+    });
+    recordMap({ ...ids, outcome: 'error', durationMs: durationMs() });
+    throw error;
+  }
+
+  if (outcome.ok) {
+    const { bytes, rows, rejectedRows } = outcome.partial;
+    logEvent(logger, 'info', LogEvent.mapCompleted, {
+      ...ids,
+      blob,
+      durationMs: durationMs(),
+      bytes,
+      rows,
+      rejectedRows,
+    });
+    recordMap({ ...ids, outcome: 'mapped', durationMs: durationMs(), bytes, rows, rejectedRows });
+  } else {
+    const { kind, message } = outcome.error;
+    logEvent(logger, 'warn', LogEvent.mapFileFailed, { ...ids, blob, durationMs: durationMs(), kind, error: message });
+    recordMap({ ...ids, outcome: 'failed', durationMs: durationMs() });
+  }
+  return outcome;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function mapOne(batchId: string, name: string, manifest: Manifest): Promise<FileOutcome> {
