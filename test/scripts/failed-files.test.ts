@@ -1,8 +1,7 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { RunningStack, startStack } from '../../scripts/src/stack';
-import { builtScript, freePort, runScript } from './run-script';
+import { RunningStack } from '../../scripts/src/stack';
+import { builtScript, runScript, startTestStack } from './run-script';
 
 describe('wait and result with failed files', () => {
   const cli = builtScript('cli');
@@ -11,10 +10,7 @@ describe('wait and result with failed files', () => {
   let flags: string[];
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'fanout-failed-'));
-    const ports = { api: await freePort(), blob: 0, queue: 0, table: 0 };
-    stack = await startStack({ dataDir: dir, ports, inMemory: true, hostLog: 'file' });
-    flags = ['--url', stack.apiUrl, '--connection-string', stack.connectionString];
+    ({ dir, stack, flags } = await startTestStack('fanout-failed-'));
     const input = path.join(dir, 'input');
     await mkdir(input);
     await writeFile(path.join(input, 'good.csv'), 'k,v\na,1\n');

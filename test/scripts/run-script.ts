@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { RunningStack, startStack } from '../../scripts/src/stack';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -69,4 +72,15 @@ export function expectOneLineError(run: ScriptRun, pattern: RegExp): void {
   expect(lines[0]).toMatch(/^error: /);
   expect(lines[0]).toMatch(pattern);
   expect(run.stderr).not.toMatch(/\n\s+at /);
+}
+
+/**
+ * Starts Azurite in memory and the local host on a free port, with a new temporary folder as the data folder.
+ * Returns the folder, the stack and the CLI flags that reach it.
+ */
+export async function startTestStack(prefix: string): Promise<{ dir: string; stack: RunningStack; flags: string[] }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  const ports = { api: await freePort(), blob: 0, queue: 0, table: 0 };
+  const stack = await startStack({ dataDir: dir, ports, inMemory: true, hostLog: 'file' });
+  return { dir, stack, flags: ['--url', stack.apiUrl, '--connection-string', stack.connectionString] };
 }

@@ -1,8 +1,7 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { RunningStack, startStack } from '../../scripts/src/stack';
-import { builtScript, freePort, runScript } from './run-script';
+import { RunningStack } from '../../scripts/src/stack';
+import { builtScript, runScript, startTestStack } from './run-script';
 
 /** Returns the run id that upload prints once the uploaded manifest started its run. */
 function startedRun(stdout: string): string | undefined {
@@ -16,10 +15,7 @@ describe('upload to a reused batch id', () => {
   let flags: string[];
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'fanout-rerun-'));
-    const ports = { api: await freePort(), blob: 0, queue: 0, table: 0 };
-    stack = await startStack({ dataDir: dir, ports, inMemory: true, hostLog: 'file' });
-    flags = ['--url', stack.apiUrl, '--connection-string', stack.connectionString];
+    ({ dir, stack, flags } = await startTestStack('fanout-rerun-'));
     await mkdir(path.join(dir, 're1'));
     await writeFile(path.join(dir, 're1', 'one.csv'), 'k,v\na,1\n');
     await mkdir(path.join(dir, 're2'));
