@@ -12,6 +12,7 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
     logRetentionDays: 30,
     taskHubName: 'FanOutDev',
     storageReplication: 'LRS',
+    workRetentionDays: 7,
   },
   {
     name: 'prod',
@@ -23,5 +24,6 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [
     logRetentionDays: 90,
     taskHubName: 'FanOutProd',
     storageReplication: 'ZRS',
+    workRetentionDays: 30,
   },
 ];

@@ -14,6 +14,7 @@ import { StateBackendSettings } from './config/state-backend';
 import { assertValidEnvironments } from './config/validation';
 import { AppIdentity } from './constructs/app-identity';
 import { buildAppSettings } from './constructs/app-settings';
+import { BlobExpiryPolicy } from './constructs/blob-expiry-policy';
 import { FlexFunctionApp } from './constructs/flex-function-app';
 import { HardenedStorageAccount } from './constructs/hardened-storage-account';
 import { ManifestEvents } from './constructs/manifest-events';
@@ -94,7 +95,10 @@ export class FanOutStack extends TerraformStack {
   }
 }
 
-/** Declares the host account (task hub, deployment package) and the data account (batches, events). */
+/**
+ * Declares the host account (task hub, deployment package) and the data account (batches, events). The data account
+ * deletes work blobs after `workRetentionDays` but never expires `input/` or `results/`.
+ */
 function declareStorage(stack: TerraformStack, placement: Placement, names: ResourceNames, config: EnvironmentConfig) {
   const hostStorage = new HardenedStorageAccount(stack, 'host-storage', {
     ...placement,
@@ -109,6 +113,13 @@ function declareStorage(stack: TerraformStack, placement: Placement, names: Reso
     replication: config.storageReplication,
     containers: [INPUT_CONTAINER, RESULTS_CONTAINER, WORK_CONTAINER, DEAD_LETTER_CONTAINER],
     queues: [BLOB_CREATED_QUEUE],
+  });
+
+  new BlobExpiryPolicy(stack, 'work-expiry', {
+    storageAccountId: dataStorage.account.id,
+    ruleName: 'delete-old-work-blobs',
+    prefix: `${WORK_CONTAINER}/`,
+    daysSinceModification: config.workRetentionDays,
   });
 
   return { hostStorage, dataStorage };

@@ -51,4 +51,10 @@ export interface EnvironmentConfig {
 
   /** Redundancy of both storage accounts. */
   readonly storageReplication: StorageReplication;
+
+  /**
+   * Days after their last modification that blobs in the data account's `work` container are deleted (1 to 3650). A
+   * redrive needs its base run's work blobs, so this is also how long a failed batch stays redrivable.
+   */
+  readonly workRetentionDays: number;
 }

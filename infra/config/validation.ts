@@ -80,6 +80,11 @@ const FIELD_RULES: readonly FieldRule[] = [
     allowed: () => STORAGE_REPLICATIONS.join(', '),
     isValid: isOneOf(STORAGE_REPLICATIONS),
   },
+  {
+    field: 'workRetentionDays',
+    allowed: () => 'an integer from 1 to 3650',
+    isValid: isIntegerIn(1, 3650),
+  },
 ];
 
 /** Lists every rule that `config` breaks, one message each, naming the field, its value and the allowed values. */

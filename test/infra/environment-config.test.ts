@@ -17,6 +17,7 @@ const valid: EnvironmentConfig = {
   logRetentionDays: 30,
   taskHubName: 'PipelineTest',
   storageReplication: 'LRS',
+  workRetentionDays: 7,
 };
 
 /** Runs the rules on `valid` with one field replaced. The cast lets a test pass what TypeScript would reject. */
@@ -99,6 +100,16 @@ describe('environment configuration', () => {
     expect(problemsWith('storageReplication', 'PREMIUM')).toEqual([
       'environment "test": storageReplication "PREMIUM" is invalid. Allowed: LRS, ZRS, GRS, RAGRS, GZRS, RAGZRS.',
     ]);
+  });
+
+  it.each([0, -1, 3651, 7.5, '7'])('rejects workRetentionDays %p naming the range', (value) => {
+    expect(problemsWith('workRetentionDays', value)).toEqual([
+      `environment "test": workRetentionDays ${JSON.stringify(value)} is invalid. Allowed: an integer from 1 to 3650.`,
+    ]);
+  });
+
+  it.each([1, 3650])('accepts workRetentionDays %p at the bounds', (value) => {
+    expect(problemsWith('workRetentionDays', value)).toEqual([]);
   });
 
   it('reports every broken rule at once', () => {
