@@ -7,7 +7,7 @@ import { CliError, runCommand } from './errors';
 import { exportFlightsByDay, FlightFiles } from './flights';
 import { ManifestDocument } from './manifest';
 import { formatBytes, formatTopGroups } from './report';
-import { addStackFlags, dataDir, StackFlags, stackPorts } from './stack-options';
+import { addStackFlags, dataDir, npmCommandFor, StackFlags, stackPorts } from './stack-options';
 import { assertDataDirFree, findRunningStack, parseWorkers, RunningStack, startStack, WORKERS_HELP } from './stack';
 import { openStorage, Storage } from './storage';
 import { prepareOutFile } from './out-file';
@@ -152,7 +152,9 @@ async function main(flags: DemoFlags): Promise<number> {
       batchSeconds: (Date.now() - batchStarted) / 1000,
       wallSeconds: (Date.now() - startedAt) / 1000,
       out: flags.out,
-      dashboard: stack ? `run 'npm start' and open ${api.url}/ to see this batch` : `${api.url}/`,
+      dashboard: stack
+        ? `run '${npmCommandFor('start', flags)}' and open ${api.url}/ to see this batch`
+        : `${api.url}/`,
     });
     process.stdout.write(`\n${lines.join('\n')}\n\n`);
     return 0;

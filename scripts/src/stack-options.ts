@@ -63,3 +63,9 @@ export function nonDefaultStackArgs(flags: StackFlags): string[] {
 function shellWord(word: string): string {
   return /^[\w./:=@+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
+
+/** Returns an npm command with the stack options that differ from the defaults, such as `npm start -- --port 17400`. */
+export function npmCommandFor(script: 'start' | 'run demo', flags: StackFlags): string {
+  const stackArgs = nonDefaultStackArgs(flags);
+  return stackArgs.length === 0 ? `npm ${script}` : `npm ${script} -- ${stackArgs.join(' ')}`;
+}

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import { runCommand } from './errors';
-import { addStackFlags, dataDir, nonDefaultStackArgs, StackFlags, stackPorts } from './stack-options';
+import { addStackFlags, dataDir, npmCommandFor, StackFlags, stackPorts } from './stack-options';
 import { CliError } from './errors';
 import {
   assertDataDirFree,
@@ -54,8 +54,7 @@ async function main(flags: StartFlags): Promise<void> {
     workers,
   };
   await writeStackRecord(dir, record);
-  const stackArgs = nonDefaultStackArgs(flags);
-  const demoCommand = stackArgs.length === 0 ? 'npm run demo' : `npm run demo -- ${stackArgs.join(' ')}`;
+  const demoCommand = npmCommandFor('run demo', flags);
   printLines([
     `API        ${stack.apiUrl}/api/batches/{batchId}`,
     `Durable    ${stack.apiUrl}/runtime/webhooks/durabletask/instances`,
