@@ -426,4 +426,42 @@ describe('batch activities on Azurite', () => {
     const run = await runActivities('never-ran', 'redrive');
     expect(run.listing).toMatchObject({ ok: false, error: { kind: 'no-previous-run' } });
   });
+
+  /** Runs a batch whose one file fails, so the run can be redriven, and returns the run id. */
+  async function runWithOneFailure(batchId: string): Promise<string> {
+    const files = [csvFile('a.csv', makeRows(1, 5)), { name: 'b.csv', content: 'region,qty\neu,1\n', rows: [] }];
+    await uploadBatch(service, batchId, files, SALES_MANIFEST);
+    const first = await runActivities(batchId);
+    expect(first.output).toMatchObject({ status: 'failed', failed: 1 });
+    return first.output.runId;
+  }
+
+  /** Deletes the named blobs of a run's work folder, as the work container's lifecycle rule would. */
+  async function expireRunBlobs(batchId: string, runId: string, names: readonly string[]): Promise<void> {
+    const work = service.getContainerClient('work');
+    for (const name of names) {
+      await work.getBlobClient(`${batchId}/runs/${runId}/${name}`).delete();
+    }
+  }
+
+  it.each([
+    ['expired-manifest', ['manifest.json']],
+    ['expired-merged', ['merged.json']],
+    ['expired-both', ['manifest.json', 'merged.json']],
+  ])('redrive of expired base run %s fails', async (batchId, expired) => {
+    const baseRunId = await runWithOneFailure(batchId);
+    await expireRunBlobs(batchId, baseRunId, expired);
+
+    const run = await runActivities(batchId, 'redrive', baseRunId);
+
+    expect(run.listing).toMatchObject({ ok: false, error: { kind: 'no-previous-run' } });
+    const message = run.listing.ok ? '' : run.listing.error.message;
+    for (const name of expired) {
+      expect(message).toContain(`work/${batchId}/runs/${baseRunId}/${name}`);
+    }
+    expect(message).toContain("expired by the work container's lifecycle rule");
+    expect(message).toContain(`Start the batch again with POST /api/batches/${batchId}`);
+    expect(run.output).toMatchObject({ status: 'failed', error: { kind: 'no-previous-run', message } });
+    expect(lines.some((line) => line.startsWith('activity.list-rejected ') && line.includes(baseRunId))).toBe(true);
+  });
 });

@@ -18,7 +18,14 @@ import { readLatestRun } from './latest-run';
 import { manifestBlobName, normalizeEtag } from './manifest-blob';
 import { resultBlob, runFields } from './paths';
 import { groupStarts, mapGroupLimits, positiveIntegerSetting } from './map-groups';
-import { readRunManifest, RunManifest, writeChunkFiles, writeRunManifest } from './run-files';
+import {
+  findMissingRedriveBaseBlobs,
+  missingRedriveBaseMessage,
+  readRunManifest,
+  RunManifest,
+  writeChunkFiles,
+  writeRunManifest,
+} from './run-files';
 
 /** Number of missing names that the error of a manifest with missing `files` lists. */
 const MISSING_FILES_LISTED = 10;
@@ -149,6 +156,12 @@ async function planRedrive(input: ListInput): Promise<Plan> {
   const baseRunId = input.baseRunId ?? latest?.runId;
   if (!baseRunId || (latest?.runId === baseRunId && !latest.mapped)) {
     const message = `Batch ${input.batchId} has no previous run with results to redrive: start the batch first`;
+    return { error: { kind: 'no-previous-run', message } };
+  }
+
+  const missing = await findMissingRedriveBaseBlobs(input.batchId, baseRunId);
+  if (missing.length > 0) {
+    const message = missingRedriveBaseMessage(input.batchId, baseRunId, missing);
     return { error: { kind: 'no-previous-run', message } };
   }
 

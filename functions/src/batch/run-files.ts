@@ -1,5 +1,5 @@
 import { Manifest } from '../pipeline/types';
-import { readJson, writeJson } from '../storage/blobs';
+import { containerClient, readJson, writeJson } from '../storage/blobs';
 import { WORK_CONTAINER } from '../settings';
 import { workBlob } from './paths';
 
@@ -39,6 +39,26 @@ async function readRequired<T>(name: string): Promise<T> {
   if (value === undefined)
     throw new Error(`Work blob ${WORK_CONTAINER}/${name} is missing: the run's listing did not complete`);
   return value;
+}
+
+/**
+ * Lists the blobs of run `runId` that a redrive based on it reads (its manifest and merged partial) and that do not
+ * exist. Checks the container, not this process's cache, because the work container's lifecycle rule deletes them.
+ */
+export async function findMissingRedriveBaseBlobs(batchId: string, runId: string): Promise<string[]> {
+  const container = await containerClient(WORK_CONTAINER);
+  const names = [workBlob.manifest(batchId, runId), workBlob.merged(batchId, runId)];
+  const exists = await Promise.all(names.map((name) => container.getBlobClient(name).exists()));
+  return names.filter((_name, index) => !exists[index]).map((name) => `${WORK_CONTAINER}/${name}`);
+}
+
+/** Error message of a redrive whose base run lost the blobs that `findMissingRedriveBaseBlobs` lists. */
+export function missingRedriveBaseMessage(batchId: string, runId: string, missing: readonly string[]): string {
+  return (
+    `Batch ${batchId} cannot be redriven: the work blobs of its previous run ${runId} are gone ` +
+    `(${missing.join(', ')}), most likely expired by the work container's lifecycle rule, which deletes work blobs ` +
+    `a set number of days after they were last written. Start the batch again with POST /api/batches/${batchId}`
+  );
 }
 
 export function readRunManifest(batchId: string, runId: string): Promise<RunManifest> {

@@ -6,6 +6,7 @@ import { FunctionName } from '../batch/function-names';
 import { readLatestRun } from '../batch/latest-run';
 import { currentManifestEtag } from '../batch/manifest-blob';
 import { batchInstanceId } from '../batch/paths';
+import { findMissingRedriveBaseBlobs, missingRedriveBaseMessage } from '../batch/run-files';
 import { findStatus, isActive, purgeBatch, startBatchRun, StartRequest, terminateBatch } from '../batch/run-control';
 import { ConflictError, NotFoundError } from '../errors';
 import { validateBatchId } from '../pipeline/batch-id';
@@ -53,6 +54,10 @@ async function redriveBatch(batchId: string, request: HttpRequest, client: Durab
   }
   if (latest.failed === 0) {
     throw new ConflictError(`Batch ${batchId} has no failed files to redrive: its last run ${latest.runId} succeeded`);
+  }
+  const missing = await findMissingRedriveBaseBlobs(batchId, latest.runId);
+  if (missing.length > 0) {
+    throw new NotFoundError(missingRedriveBaseMessage(batchId, latest.runId, missing));
   }
   const start: StartRequest = {
     batchId,
