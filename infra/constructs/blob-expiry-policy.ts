@@ -13,9 +13,9 @@ export interface BlobExpiryPolicyProps {
 
 /**
  * Lifecycle management policy of a storage account with one rule that deletes the block blobs under `prefix` once
- * they have not been modified for `daysSinceModification` days. Azure runs lifecycle policies about once a day, so a
- * blob can outlive that age by a day or more. An account has at most one policy, so this construct must be the only
- * one on its account.
+ * they have not been modified for `daysSinceModification` days. Azure applies the policy in a background run, so a blob
+ * can outlive that age somewhat. An account has at most one policy, so this construct must be the only one on its
+ * account.
  *
  * With blob soft delete on, a deleted blob stays recoverable for the account's soft delete retention and is then
  * removed for good. The rule has no `version` action because `HardenedStorageAccount` leaves blob versioning off.
