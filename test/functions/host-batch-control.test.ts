@@ -142,6 +142,27 @@ describe('batch control on the local host', () => {
     expect(again.status).toBe(409);
   });
 
+  it('redrive of expired work blobs is a 404', async () => {
+    await uploadBatch(
+      host.blobs,
+      'expired-e2e',
+      [{ name: 'bad.csv', content: 'region\neu\n', rows: [] }],
+      SALES_MANIFEST,
+    );
+    const first = await waitForBatch(host, 'expired-e2e');
+    expect(first.status).toBe('failed');
+    const summaryBefore = await readResult(host.blobs, 'expired-e2e', 'summary.json');
+    // The work container's lifecycle rule deletes a run's blobs some days after they were written.
+    const work = host.blobs.getContainerClient('work');
+    await work.getBlockBlobClient(`expired-e2e/runs/${String(first.runId)}/merged.json`).delete();
+
+    const redrive = await request(host, 'POST', '/api/batches/expired-e2e/redrive');
+
+    expect(redrive.status).toBe(404);
+    expect(String(redrive.body.error)).toContain('Start the batch again with POST /api/batches/expired-e2e');
+    expect(await readResult(host.blobs, 'expired-e2e', 'summary.json')).toBe(summaryBefore);
+  });
+
   it('terminate and purge reach the chunks', async () => {
     const files = Array.from({ length: 30 }, (_, index) => csvFile(`t${index}.csv`, makeRows(index, 20)));
     await uploadBatch(host.blobs, 'stop-e2e', files, { ...SALES_MANIFEST, chunkSize: 3 });
