@@ -84,5 +84,13 @@ describe('batch progress during the map phase', () => {
 
     // 64 files make 16 groups of 4.
     expect(view.progress).toMatchObject({ done: 8, failed: 1, total: 64 });
+
+    // A run whose map activity failed on every attempt ends Failed in the mapping phase and keeps these counts.
+    const failedRun = {
+      ...mappingStatus('grouped-progress', runId, 64),
+      runtimeStatus: OrchestrationRuntimeStatus.Failed,
+    };
+    const failedView = await buildBatchView({} as DurableClient, 'grouped-progress', failedRun);
+    expect(failedView.progress).toMatchObject({ done: 8, failed: 1, total: 64 });
   });
 });

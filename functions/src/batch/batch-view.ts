@@ -24,9 +24,9 @@ export interface BatchView {
 
 /**
  * Builds the view of a batch run. While chunk sub-orchestrations of the current run are mapping, their counters
- * are summed into `progress`, because the parent learns about a chunk only when it completes. A run terminated
- * while mapping keeps the counts of its map outcome blobs, because its custom status still has the counts from
- * when mapping started.
+ * are summed into `progress`, because the parent learns about a chunk only when it completes. A run terminated or
+ * failed while mapping keeps the counts of its map outcome blobs, because its custom status still has the counts
+ * from when mapping started.
  */
 export async function buildBatchView(
   client: DurableClient,
@@ -38,8 +38,10 @@ export async function buildBatchView(
   if (progress && isActive(status) && progress.phase === 'mapping' && (progress.chunks ?? 0) > 1) {
     progress = await addChunkProgress(client, status.instanceId, input.runId, progress);
   }
-  const terminated = status.runtimeStatus === OrchestrationRuntimeStatus.Terminated;
-  if (progress && (isActive(status) || terminated) && progress.phase === 'mapping' && input.runId) {
+  const stopped =
+    status.runtimeStatus === OrchestrationRuntimeStatus.Terminated ||
+    status.runtimeStatus === OrchestrationRuntimeStatus.Failed;
+  if (progress && (isActive(status) || stopped) && progress.phase === 'mapping' && input.runId) {
     const before = status.customStatus as ProgressStatus;
     progress = withMapOutcomes(progress, before.done, await countMapOutcomes(batchId, input.runId));
   }
