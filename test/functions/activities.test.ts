@@ -159,7 +159,7 @@ describe('batch activities on Azurite', () => {
 
     const run = await runActivities('grouped');
 
-    // 40 files keep at least 16 map activities: groups of 3 consecutive files, the last one alone.
+    // A group of 40 files takes at most ceil(40 / 16) = 3 consecutive files: 13 groups of 3 and the last file alone.
     expect(run.listing).toMatchObject({ ok: true, chunks: [{ start: 0, count: 40, groups: 14 }] });
     expect(run.maps.map((map) => [map.fileIndex, map.files])).toEqual(
       Array.from({ length: 14 }, (_, group) => [group * 3, group === 13 ? 1 : 3]),

@@ -11,8 +11,10 @@ describe('map groups', () => {
     expect(starts[31]).toBe(992);
   });
 
-  it('keeps 16 groups for a small chunk', () => {
+  it('spreads a small chunk over groups', () => {
     expect(groupStarts(new Array(12).fill(10), limits)).toEqual(Array.from({ length: 12 }, (_, index) => index));
+    expect(groupStarts(new Array(16).fill(10), limits)).toHaveLength(16);
+    expect(groupStarts(new Array(17).fill(10), limits)).toHaveLength(9);
     expect(groupStarts(new Array(40).fill(10), limits)).toHaveLength(14);
     expect(groupStarts(new Array(512).fill(10), limits)).toHaveLength(16);
   });

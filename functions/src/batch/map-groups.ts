@@ -36,19 +36,20 @@ export function positiveIntegerSetting(settings: SettingsSource, name: string, f
 }
 
 /**
- * Groups a chunk makes at least, when it has that many files, so a small batch still maps in parallel: twice the
- * default `maxConcurrentActivityFunctions` of host.json.
+ * Divisor of a chunk's file count that caps the files of one group, so a small chunk still maps in parallel: a
+ * chunk of n files makes at least ceil(n / ceil(n / 16)) groups, 9 to 16 when n is 16 or more, which is more than
+ * the default `maxConcurrentActivityFunctions` of 8 in host.json.
  */
-export const MIN_GROUPS_PER_CHUNK = 16;
+export const GROUP_SPREAD = 16;
 
 /**
  * Splits consecutive files into groups for the map activities and returns the offset of each group's first file.
- * A group takes files until it holds `limits.files` files (fewer when that leaves under `MIN_GROUPS_PER_CHUNK`
- * groups) or the next file would take it past `limits.bytes`; a file larger than `limits.bytes` forms a group
- * alone. An unknown size counts as 0.
+ * A group takes files until it holds `limits.files` files, or ceil(n / `GROUP_SPREAD`) of the chunk's n files when
+ * that is fewer, or until the next file would take it past `limits.bytes`. A file larger than `limits.bytes` forms
+ * a group alone. An unknown size counts as 0.
  */
 export function groupStarts(sizes: readonly number[], limits: MapGroupLimits): number[] {
-  const maxFiles = Math.min(limits.files, Math.max(1, Math.ceil(sizes.length / MIN_GROUPS_PER_CHUNK)));
+  const maxFiles = Math.min(limits.files, Math.max(1, Math.ceil(sizes.length / GROUP_SPREAD)));
   const starts: number[] = [];
   let files = 0;
   let bytes = 0;
