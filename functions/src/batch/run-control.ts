@@ -106,6 +106,7 @@ const CHUNK_POLL_INTERVAL_MS = 100;
  * Terminates the batch instance and its active chunk sub-orchestrations; returns the terminated ids. The engine
  * creates a sub-orchestration some time after the parent scheduled it, and terminating the parent does not stop
  * that, so each chunk the parent's `customStatus.chunks` announces is awaited until it exists for the current run.
+ * A single chunk is not awaited, because it runs inline.
  */
 export async function terminateBatch(client: DurableClient, instanceId: string, reason: string): Promise<string[]> {
   const terminated: string[] = [];
@@ -117,7 +118,9 @@ export async function terminateBatch(client: DurableClient, instanceId: string, 
   }
 
   const runId = (parent.input as Partial<BatchInput> | null)?.runId;
-  const announced = (parent.customStatus as ProgressStatus | null)?.chunks ?? 0;
+  // A run with one chunk maps it inline in the batch orchestration, so only several chunks are sub-orchestrations.
+  const chunkCount = (parent.customStatus as ProgressStatus | null)?.chunks ?? 0;
+  const announced = chunkCount > 1 ? chunkCount : 0;
   const terminateIfActive = async (chunk: DurableOrchestrationStatus | undefined) => {
     if (!chunk || !isActive(chunk)) return;
     await client.terminate(chunk.instanceId, reason);
