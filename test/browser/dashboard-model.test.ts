@@ -174,6 +174,18 @@ describe('batches', () => {
     expect(named.map((record) => activityLabel(record.input))).toEqual(['a.csv and 1 more', 'c.csv', '', 'e.csv']);
   });
 
+  it('keeps the counts of a run terminated while mapping', () => {
+    const customStatus = { phase: 'mapping', total: 10, done: 0, failed: 0 };
+    const [terminated] = groupBatches([instance('batch-a', { runtimeStatus: 'Terminated', customStatus })]);
+    const activities = [activity({ input: { group: 0 }, end: 9, result: { files: 4, failed: 1, rows: 3 } })];
+
+    expect(withLiveProgress(terminated, activities).progress).toMatchObject({ done: 4, failed: 1, percent: 40 });
+
+    const done = { phase: 'done', total: 10, done: 10, failed: 0 };
+    const [completed] = groupBatches([instance('batch-a', { runtimeStatus: 'Completed', customStatus: done })]);
+    expect(withLiveProgress(completed, activities).progress).toMatchObject({ done: 10, percent: 100 });
+  });
+
   it('adds redrive files to those of the base run', () => {
     const customStatus = { phase: 'mapping', total: 100, done: 97, failed: 0 };
     const [batch] = groupBatches([instance('batch-a', { customStatus })]);

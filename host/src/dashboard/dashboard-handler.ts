@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { HostHttpRequest, HostHttpResponse, HttpRouteHandler } from '../contracts';
 import { readBatchDetail } from './batch-detail';
 import { BatchSummary, batchIdOf, familyOf, groupBatches } from './batches';
-import { withLiveProgress } from './live-progress';
+import { needsLiveCounts, withLiveProgress } from './live-progress';
 import { ActivityRecord, DashboardSource } from './records';
 import { StaticAsset, loadAssets } from './static-assets';
 
@@ -96,7 +96,7 @@ async function listBatches(
   const all = groupBatches(instances);
   const batches: BatchSummary[] = [];
   for (const batch of all.slice(0, maxBatches)) {
-    const activities = batch.finished ? [] : await source.listActivities(familyOf(batch.instanceId, instances));
+    const activities = needsLiveCounts(batch) ? await source.listActivities(familyOf(batch.instanceId, instances)) : [];
     batches.push(withLiveProgress(batch, activities));
   }
   return { batchCount: all.length, batches };

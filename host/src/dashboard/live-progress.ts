@@ -9,7 +9,7 @@ import { fanOutFunction } from './throughput';
  * `done: 0` until the whole fan-out finishes; the completed fan-out activities are already in the task hub.
  */
 export function withLiveProgress(batch: BatchSummary, activities: readonly ActivityRecord[]): BatchSummary {
-  if (batch.finished) return batch;
+  if (!needsLiveCounts(batch)) return batch;
   const fanOut = fanOutFunction(activities);
   const mapped = activities.filter((activity) => activity.name === fanOut);
 
@@ -30,7 +30,7 @@ export function withLiveProgress(batch: BatchSummary, activities: readonly Activ
  */
 function withCounts<T extends InstanceSummary>(instance: T, mapped: readonly ActivityRecord[]): T {
   const { progress } = instance;
-  if (instance.finished || progress.total === null) return instance;
+  if (!needsLiveCounts(instance) || progress.total === null) return instance;
 
   const counted = countOutcomes(mapped);
   const base = progress.phase === 'mapping' ? progress : { done: 0, failed: 0 };
@@ -40,6 +40,14 @@ function withCounts<T extends InstanceSummary>(instance: T, mapped: readonly Act
     ...instance,
     progress: { ...progress, done, failed, percent: runningPercent(progress, done) },
   };
+}
+
+/**
+ * Tells whether the activity records know more than the custom status: while the instance runs, and after it was
+ * terminated or failed while mapping, since its custom status then still has the counts from before the fan-out.
+ */
+export function needsLiveCounts(instance: InstanceSummary): boolean {
+  return !instance.finished || (instance.runtimeStatus !== 'Completed' && instance.progress.phase === 'mapping');
 }
 
 /** Counts each fan-out activity once, by its input, so retried attempts are not counted twice. */
