@@ -8,7 +8,7 @@ import { exportFlightsByDay, FlightFiles } from './flights';
 import { ManifestDocument } from './manifest';
 import { formatBytes, formatTopGroups } from './report';
 import { addStackFlags, dataDir, npmCommandFor, StackFlags, stackPorts } from './stack-options';
-import { assertDataDirFree, findRunningStack, parseWorkers, RunningStack, startStack, WORKERS_HELP } from './stack';
+import { assertDataDirFree, findRunningStack, requestedWorkers, RunningStack, startStack, WORKERS_HELP } from './stack';
 import { openStorage, Storage } from './storage';
 import { prepareOutFile } from './out-file';
 import { BatchSummary, downloadSummary, parseSummary } from './summary';
@@ -40,10 +40,13 @@ async function connect(
   const running = await findRunningStack(dir, ports, explicit);
   if (running) {
     if (workers !== undefined && running.workers !== workers) {
-      const started = running.workers === undefined ? 'without --workers' : `with --workers ${running.workers}`;
+      const started =
+        running.workers === undefined
+          ? "the host's default worker count (1, unless functions/local.settings.json sets FUNCTIONS_WORKER_PROCESS_COUNT)"
+          : `${running.workers} app worker threads`;
       throw new CliError(
-        `the stack at ${running.apiUrl} (pid ${running.pid}) was started ${started}, not --workers ${workers}: ` +
-          `drop --workers, or stop it and run 'npm start -- --workers ${workers}'`,
+        `the stack at ${running.apiUrl} (pid ${running.pid}) runs ${started}, not ${workers}: drop --workers and ` +
+          `FUNCTIONS_WORKER_PROCESS_COUNT, or stop it and run 'npm start -- --workers ${workers}'`,
       );
     }
     const connectionString = flags.connectionString ?? running.connectionString;
@@ -124,7 +127,7 @@ async function main(flags: DemoFlags): Promise<number> {
   const startedAt = Date.now();
   const batchId = validateBatchId(flags.batch ?? defaultBatchId());
   const days = parseDays(flags);
-  const workers = parseWorkers(flags.workers);
+  const workers = requestedWorkers(flags.workers);
   if (flags.out) await prepareOutFile(flags.out);
   const dir = dataDir(flags);
   await mkdir(dir, { recursive: true });

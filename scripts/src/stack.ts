@@ -56,7 +56,7 @@ export interface StackRecord {
   hostPid?: number;
   /** Ports of the stack, when recorded. */
   ports?: StackPorts;
-  /** The `--workers` value `npm start` passed to the host; absent when the host chose its default. */
+  /** App worker threads that `npm start` asked the host for; absent when the host chose its default. */
   workers?: number;
 }
 
@@ -65,15 +65,27 @@ const MIN_WORKERS = 1;
 const MAX_WORKERS = 10;
 
 /** Parses `--workers` as the host does: decimal digits for a count from 1 to 10. Returns undefined when unset. */
-export function parseWorkers(value: string | undefined): number | undefined {
+export function parseWorkers(value: string | undefined, name = '--workers'): number | undefined {
   if (value === undefined) return undefined;
   const count = Number(value.trim());
   if (!/^\d+$/.test(value.trim()) || count < MIN_WORKERS || count > MAX_WORKERS) {
     throw new CliError(
-      `invalid --workers '${value}': use a whole number of app worker threads from ${MIN_WORKERS} to ${MAX_WORKERS}`,
+      `invalid ${name} '${value}': use a whole number of app worker threads from ${MIN_WORKERS} to ${MAX_WORKERS}`,
     );
   }
   return count;
+}
+
+/**
+ * Returns the app worker threads that `--workers`, else the environment's FUNCTIONS_WORKER_PROCESS_COUNT, asks for,
+ * or undefined when neither is set and the host chooses.
+ */
+export function requestedWorkers(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  if (flag !== undefined) return parseWorkers(flag);
+  const setting = env.FUNCTIONS_WORKER_PROCESS_COUNT;
+  return setting === undefined || setting.trim() === ''
+    ? undefined
+    : parseWorkers(setting, 'FUNCTIONS_WORKER_PROCESS_COUNT');
 }
 
 /** Help text of the `--workers` flag of `start` and `demo`. */

@@ -5,7 +5,7 @@ import { addStackFlags, dataDir, npmCommandFor, StackFlags, stackPorts } from '.
 import { CliError } from './errors';
 import {
   assertDataDirFree,
-  parseWorkers,
+  requestedWorkers,
   removeStackRecord,
   StackRecord,
   startLocalStorage,
@@ -21,7 +21,7 @@ interface StartFlags extends StackFlags {
 
 /** Runs Azurite and the local host on the Function App (`npm start`) until Ctrl-C. */
 async function main(flags: StartFlags): Promise<void> {
-  const workers = parseWorkers(flags.workers);
+  const workers = requestedWorkers(flags.workers);
   const dir = dataDir(flags);
   await mkdir(dir, { recursive: true });
   const ports = stackPorts(flags);

@@ -156,6 +156,20 @@ describe('npm start and demo --workers', () => {
     30_000,
   );
 
+  it('rejects an invalid FUNCTIONS_WORKER_PROCESS_COUNT before starting anything', async () => {
+    const { args, blob } = await stackArgs(dataDir);
+
+    const run = await runScript(builtScript('start'), args, {
+      env: { FUNCTIONS_WORKER_PROCESS_COUNT: '12' },
+      timeoutMs: 20_000,
+    });
+
+    expectOneLineError(run, /invalid FUNCTIONS_WORKER_PROCESS_COUNT '12': use a whole number .* from 1 to 10/);
+    expect(run.code).toBe(1);
+    expect(existsSync(path.join(dataDir, 'azurite'))).toBe(false);
+    expect(await accepts(blob)).toBe(false);
+  }, 30_000);
+
   it('starts the host with 2 workers', async () => {
     const { args } = await stackArgs(dataDir);
     const child = spawn(process.execPath, [builtScript('start'), ...args, '--workers', '2'], {
@@ -183,7 +197,13 @@ describe('npm start and demo --workers', () => {
       const demo = await runScript(builtScript('demo'), [...args, '--days', '1', '--workers', '3'], {
         timeoutMs: 30_000,
       });
-      expectOneLineError(demo, /was started with --workers 2, not --workers 3: drop --workers/);
+      expectOneLineError(demo, /runs 2 app worker threads, not 3: drop --workers and FUNCTIONS_WORKER_PROCESS_COUNT/);
+      // The app setting asks for a worker count as the option does.
+      const fromSetting = await runScript(builtScript('demo'), [...args, '--days', '1'], {
+        env: { FUNCTIONS_WORKER_PROCESS_COUNT: '4' },
+        timeoutMs: 30_000,
+      });
+      expectOneLineError(fromSetting, /runs 2 app worker threads, not 4/);
 
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
