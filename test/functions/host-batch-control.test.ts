@@ -55,8 +55,9 @@ describe('batch control on the local host', () => {
 
     const first = await waitForBatch(host, 'dup-e2e');
     await sendEvents([manifestEvent('dup-e2e', etag, 'late-copy')]);
+    // Copies handled while the run was active are duplicates too, so wait for the one handled after it finished.
     await waitForLog(host, 'starter.duplicate-manifest', 'dup-e2e', (events) =>
-      events.some((e) => e.etag !== undefined),
+      events.some((e) => e.runtimeStatus === 'Completed'),
     );
     const second = await waitForBatch(host, 'dup-e2e');
 
@@ -143,12 +144,7 @@ describe('batch control on the local host', () => {
   });
 
   it('redrive of expired work blobs is a 404', async () => {
-    await uploadBatch(
-      host.blobs,
-      'expired-e2e',
-      [{ name: 'bad.csv', content: 'region\neu\n', rows: [] }],
-      SALES_MANIFEST,
-    );
+    await uploadBatch(host.blobs, 'expired-e2e', [{ name: 'bad.csv', content: 'region\neu\n' }], SALES_MANIFEST);
     const first = await waitForBatch(host, 'expired-e2e');
     expect(first.status).toBe('failed');
     const summaryBefore = await readResult(host.blobs, 'expired-e2e', 'summary.json');
@@ -161,6 +157,60 @@ describe('batch control on the local host', () => {
     expect(redrive.status).toBe(404);
     expect(String(redrive.body.error)).toContain('Start the batch again with POST /api/batches/expired-e2e');
     expect(await readResult(host.blobs, 'expired-e2e', 'summary.json')).toBe(summaryBefore);
+  });
+
+  it('redrive after a new manifest is a 409', async () => {
+    const bad = { name: 'bad.csv', content: 'region\neu\n', rows: [] };
+    await uploadBatch(host.blobs, 'renewed-e2e', [csvFile('a.csv', makeRows(1, 5)), bad], SALES_MANIFEST);
+    const first = await waitForBatch(host, 'renewed-e2e');
+    expect(first.status).toBe('failed');
+    const oldEtag = String(first.manifestEtag);
+
+    const files = Array.from({ length: 4 }, (_, index) => csvFile(`n${index}.csv`, makeRows(index, 5)));
+    await uploadBatch(host.blobs, 'renewed-e2e', files, SALES_MANIFEST);
+    const redrive = await request(host, 'POST', '/api/batches/renewed-e2e/redrive');
+
+    expect(redrive.status).toBe(409);
+    const message = String(redrive.body.error);
+    expect(message).toContain(`input/renewed-e2e/_manifest.json changed since run ${String(first.runId)}`);
+    expect(message).toContain(`ETag ${oldEtag} then`);
+    expect(message).toContain('Start a full run with POST /api/batches/renewed-e2e');
+    // The new manifest's event starts a full run over every file now under the prefix.
+    const next = await waitUntilNewRun(host, 'renewed-e2e', String(first.runId));
+    expect(next).toMatchObject({ mode: 'full', status: 'failed' });
+    const summary = JSON.parse(await readResult(host.blobs, 'renewed-e2e', 'summary.json'));
+    expect(summary).toMatchObject({ mode: 'full', totalBlobs: 6, failedBlobs: 1 });
+  });
+
+  it('manifest during an active run logs the recovery', async () => {
+    await uploadBatch(host.blobs, 'busy-e2e', [csvFile('a.csv', makeRows(1, 5))], SALES_MANIFEST);
+    await waitForBatch(host, 'busy-e2e');
+
+    // A leased map outcome blob makes the map activity fail and retry (HTTP 412), so the run stays active.
+    const outcome = host.blobs.getContainerClient('work').getBlockBlobClient('busy-e2e/runs/busy-run/map/0.json');
+    await outcome.upload('{}', 2);
+    const lease = outcome.getBlobLeaseClient();
+    await lease.acquireLease(-1);
+    const input = JSON.stringify({ batchId: 'busy-e2e', runId: 'busy-run', mode: 'full' });
+    const route = '/runtime/webhooks/durabletask/orchestrators/batchOrchestrator/batch-busy-e2e';
+    expect((await request(host, 'POST', route, input)).status).toBe(202);
+    await waitForLog(host, 'activity.map-transient-error', 'busy-e2e', (events) => events.length > 0);
+
+    const text = JSON.stringify({ ...SALES_MANIFEST, toleratedFailurePercentage: 5 });
+    await host.blobs
+      .getContainerClient('input')
+      .getBlockBlobClient('busy-e2e/_manifest.json')
+      .upload(text, text.length);
+    const busy = await waitForLog(host, 'starter.batch-busy', 'busy-e2e', (events) => events.length > 0);
+    await lease.releaseLease();
+
+    const etag = (await manifestEtag('busy-e2e')).replace(/"/g, '');
+    expect(busy[0]).toMatchObject({ etag, runtimeStatus: 'Running' });
+    expect(String(busy[0].action)).toBe(
+      `Manifest ETag ${etag} was not started because a run is active: after that run ends, start it with ` +
+        'POST /api/batches/busy-e2e or upload the manifest again',
+    );
+    expect((await waitForBatch(host, 'busy-e2e', { runId: 'busy-run' })).status).toBe('completed');
   });
 
   it('terminate and purge reach the chunks', async () => {

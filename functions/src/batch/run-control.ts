@@ -50,19 +50,20 @@ export function newRunId(now = new Date()): string {
 }
 
 /**
- * Starts a run of the batch orchestration under the batch's instance id, unless a run is active or, with
- * `skipSameEtag`, the last run was for the same manifest. Two concurrent starts cannot both succeed: the engine
+ * Starts a run of the batch orchestration under the batch's instance id, unless, with `skipSameEtag`, the last or
+ * active run was for the same manifest, or a run is active. Two concurrent starts cannot both succeed: the engine
  * rejects a start while the instance is Pending or Running, and that rejection is reported as `running`.
  */
 export async function startBatchRun(client: DurableClient, request: StartRequest): Promise<StartOutcome> {
   const instanceId = batchInstanceId(request.batchId);
   const existing = await findStatus(client, instanceId);
-  if (existing && isActive(existing)) {
-    return { started: false, instanceId, reason: 'running', runtimeStatus: existing.runtimeStatus, raced: false };
-  }
+  // A repeated delivery is a duplicate whether or not its run is still active, so only a new ETag is `running`.
   const previousEtag = (existing?.input as Partial<BatchInput> | null | undefined)?.manifestEtag;
   if (existing && request.skipSameEtag && request.manifestEtag !== undefined && previousEtag === request.manifestEtag) {
     return { started: false, instanceId, reason: 'duplicate', runtimeStatus: existing.runtimeStatus, raced: false };
+  }
+  if (existing && isActive(existing)) {
+    return { started: false, instanceId, reason: 'running', runtimeStatus: existing.runtimeStatus, raced: false };
   }
 
   const runId = newRunId();

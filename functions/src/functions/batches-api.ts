@@ -6,7 +6,7 @@ import { FunctionName } from '../batch/function-names';
 import { readLatestRun } from '../batch/latest-run';
 import { currentManifestEtag } from '../batch/manifest-blob';
 import { batchInstanceId } from '../batch/paths';
-import { findMissingRedriveBaseBlobs, missingRedriveBaseMessage } from '../batch/run-files';
+import { findMissingRedriveBaseBlobs, missingRedriveBaseMessage, readRunManifest } from '../batch/run-files';
 import { findStatus, isActive, purgeBatch, startBatchRun, StartRequest, terminateBatch } from '../batch/run-control';
 import { ConflictError, NotFoundError } from '../errors';
 import { validateBatchId } from '../pipeline/batch-id';
@@ -59,6 +59,7 @@ async function redriveBatch(batchId: string, request: HttpRequest, client: Durab
   if (missing.length > 0) {
     throw new NotFoundError(missingRedriveBaseMessage(batchId, latest.runId, missing));
   }
+  await checkManifestUnchanged(batchId, latest.runId, latest.manifestEtag);
   const start: StartRequest = {
     batchId,
     mode: 'redrive',
@@ -67,6 +68,30 @@ async function redriveBatch(batchId: string, request: HttpRequest, client: Durab
     skipSameEtag: false,
   };
   return startRun(request, client, context, start);
+}
+
+/**
+ * Rejects a redrive when `input/<batchId>/_manifest.json` is not the manifest the base run read. A redrive maps the
+ * base run's failed files with the base run's manifest, so after a new upload it would ignore the new manifest and
+ * files, and the new manifest's event would find the batch running and start nothing.
+ */
+async function checkManifestUnchanged(batchId: string, baseRunId: string, startEtag: string | undefined) {
+  // The listing records the ETag of the manifest it read, which can be newer than the one the run was started for.
+  const baseEtag = (await readRunManifest(batchId, baseRunId)).manifestEtag ?? startEtag;
+  const currentEtag = await currentManifestEtag(batchId);
+  if (currentEtag === undefined) {
+    throw new ConflictError(
+      `Batch ${batchId} cannot be redriven: input/${batchId}/_manifest.json was deleted after run ${baseRunId}. ` +
+        `Upload the batch files and the manifest, then start a full run with POST /api/batches/${batchId}`,
+    );
+  }
+  // NOTE: a run recorded without a manifest ETag cannot be compared, so its redrive is accepted.
+  if (baseEtag === undefined || baseEtag === currentEtag) return;
+  throw new ConflictError(
+    `Batch ${batchId} cannot be redriven: input/${batchId}/_manifest.json changed since run ${baseRunId} ` +
+      `(ETag ${baseEtag} then, ${currentEtag} now). Start a full run with POST /api/batches/${batchId}, or wait ` +
+      'for the run that the new manifest starts',
+  );
 }
 
 async function startRun(request: HttpRequest, client: DurableClient, context: InvocationContext, start: StartRequest) {

@@ -57,9 +57,17 @@ async function startFromEvent(event: ManifestEvent, client: DurableClient, conte
     logEvent(context, 'info', LogEvent.batchStarted, { ...fields, runId: outcome.runId, trigger: 'queue' });
   } else if (outcome.reason === 'duplicate') {
     logEvent(context, 'info', LogEvent.duplicateManifest, { ...fields, runtimeStatus: outcome.runtimeStatus });
+  } else if (outcome.raced) {
+    logEvent(context, 'info', LogEvent.startRaced, { ...fields, runtimeStatus: outcome.runtimeStatus });
   } else {
-    const event = outcome.raced ? LogEvent.startRaced : LogEvent.batchBusy;
-    logEvent(context, 'info', event, { ...fields, runtimeStatus: outcome.runtimeStatus });
+    // The active run may be a redrive or a run of an older manifest, and nothing retries this manifest later.
+    logEvent(context, 'warn', LogEvent.batchBusy, {
+      ...fields,
+      runtimeStatus: outcome.runtimeStatus,
+      action:
+        `Manifest ETag ${currentEtag} was not started because a run is active: after that run ends, start it with ` +
+        `POST /api/batches/${batchId} or upload the manifest again`,
+    });
   }
 }
 
