@@ -187,14 +187,33 @@ describe('batch activities on Azurite', () => {
     expectGroups((await summaryOf('group-bytes')).groups, expectedGroups(files.flatMap((file) => file.rows)));
   });
 
-  it('invalid map group settings fail the listing', async () => {
+  it('invalid setting fails the run at once', async () => {
     await uploadBatch(service, 'group-setting', [csvFile('a.csv', makeRows(1, 2))], SALES_MANIFEST);
-    const listing = listBatchFiles({ batchId: 'group-setting', runId: newRunId(), mode: 'full' }, logger, {
-      MAP_GROUP_MAX_FILES: '-3',
+    const message = 'App setting MAP_GROUP_MAX_FILES is "1e3": set an integer from 1 to 5000, or remove it to use 32';
+
+    const run = await runActivities('group-setting', 'full', undefined, { settings: { MAP_GROUP_MAX_FILES: ' 1e3' } });
+
+    expect(run.listing).toEqual({ ok: false, error: { kind: 'invalid-setting', message } });
+    expect(run.output).toMatchObject({ status: 'failed', error: { kind: 'invalid-setting', message } });
+    const summary = await summaryOf('group-setting');
+    expect(summary.status).toBe('failed');
+    expect(summary.error).toEqual({ kind: 'invalid-setting', message });
+    expect(summary.totalBlobs).toBe(0);
+    const rejected = lines.filter((line) => line.startsWith('activity.list-rejected '));
+    expect(rejected.map((line) => parseLogLine(line)?.fields.kind)).toContain('invalid-setting');
+
+    const redrive = await listBatchFiles({ batchId: 'group-setting', runId: newRunId(), mode: 'redrive' }, logger, {
+      BATCH_MAX_FILES: '99999999999999999999',
     });
-    await expect(listing).rejects.toThrow(
-      'App setting MAP_GROUP_MAX_FILES is "-3": set a positive integer, or remove it to use 32',
-    );
+    expect(redrive).toEqual({
+      ok: false,
+      error: {
+        kind: 'invalid-setting',
+        message:
+          'App setting BATCH_MAX_FILES is "99999999999999999999": set an integer from 1 to 10000000, or remove it ' +
+          'to use 100000',
+      },
+    });
   });
 
   it('empty batch gives empty result', async () => {
@@ -288,9 +307,11 @@ describe('batch activities on Azurite', () => {
   it('BATCH_MAX_FILES default and validation', () => {
     expect(maxFiles({})).toBe(100000);
     expect(maxFiles({ BATCH_MAX_FILES: ' 250000 ' })).toBe(250000);
+    expect(maxFiles({ BATCH_MAX_FILES: '10000000' })).toBe(10000000);
     expect(() => maxFiles({ BATCH_MAX_FILES: '0' })).toThrow(
-      'App setting BATCH_MAX_FILES is "0": set a positive integer, or remove it to use 100000',
+      'App setting BATCH_MAX_FILES is "0": set an integer from 1 to 10000000, or remove it to use 100000',
     );
+    expect(() => maxFiles({ BATCH_MAX_FILES: '10000001' })).toThrow('set an integer from 1 to 10000000');
   });
 
   it('missing listed files fail listing', async () => {

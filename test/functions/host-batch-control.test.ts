@@ -47,6 +47,21 @@ describe('batch control on the local host', () => {
     await Promise.all(events.map((event) => queue.sendMessage(Buffer.from(JSON.stringify(event)).toString('base64'))));
   };
 
+  /**
+   * Leases the map outcome blob of file 0 of run `runId` and starts that run. The map activity of file 0 then fails
+   * and retries (HTTP 412, lease present) until the returned lease is released, so the run stays active.
+   */
+  const startBlockedRun = async (batchId: string, runId: string) => {
+    const outcome = host.blobs.getContainerClient('work').getBlockBlobClient(`${batchId}/runs/${runId}/map/0.json`);
+    await outcome.upload('{}', 2);
+    const lease = outcome.getBlobLeaseClient();
+    await lease.acquireLease(-1);
+    const route = `/runtime/webhooks/durabletask/orchestrators/batchOrchestrator/batch-${batchId}`;
+    const started = await request(host, 'POST', route, JSON.stringify({ batchId, runId, mode: 'full' }));
+    expect(started.status).toBe(202);
+    return lease;
+  };
+
   it('duplicate deliveries start one run', async () => {
     const files = Array.from({ length: 6 }, (_, index) => csvFile(`d${index}.csv`, makeRows(index, 20)));
     await uploadBatch(host.blobs, 'dup-e2e', files, SALES_MANIFEST);
@@ -186,14 +201,7 @@ describe('batch control on the local host', () => {
     await uploadBatch(host.blobs, 'busy-e2e', [csvFile('a.csv', makeRows(1, 5))], SALES_MANIFEST);
     await waitForBatch(host, 'busy-e2e');
 
-    // A leased map outcome blob makes the map activity fail and retry (HTTP 412), so the run stays active.
-    const outcome = host.blobs.getContainerClient('work').getBlockBlobClient('busy-e2e/runs/busy-run/map/0.json');
-    await outcome.upload('{}', 2);
-    const lease = outcome.getBlobLeaseClient();
-    await lease.acquireLease(-1);
-    const input = JSON.stringify({ batchId: 'busy-e2e', runId: 'busy-run', mode: 'full' });
-    const route = '/runtime/webhooks/durabletask/orchestrators/batchOrchestrator/batch-busy-e2e';
-    expect((await request(host, 'POST', route, input)).status).toBe(202);
+    const lease = await startBlockedRun('busy-e2e', 'busy-run');
     await waitForLog(host, 'activity.map-transient-error', 'busy-e2e', (events) => events.length > 0);
 
     const text = JSON.stringify({ ...SALES_MANIFEST, toleratedFailurePercentage: 5 });
@@ -333,6 +341,27 @@ describe('batch control on the local host', () => {
 
     expect(view.runtimeStatus).toBe('Failed');
     expect(String(view.error)).toContain('Invalid runId "../escape"');
+  });
+
+  it('failed activity shows no stack trace', async () => {
+    await uploadBatch(host.blobs, 'stack-e2e', [csvFile('a.csv', makeRows(1, 4))], SALES_MANIFEST);
+    await waitForBatch(host, 'stack-e2e');
+
+    // The lease stays until the end of the test, so every attempt of the map activity fails and the run ends Failed
+    // after the retry policy's 5 attempts, about 30 s.
+    const lease = await startBlockedRun('stack-e2e', 'stack-run');
+
+    const view = await waitForBatch(host, 'stack-e2e', { runId: 'stack-run', timeoutMs: 100000 });
+    await lease.releaseLease();
+
+    expect(view.runtimeStatus).toBe('Failed');
+    expect(view.status).toBe('failed');
+    expect(typeof view.error).toBe('string');
+    expect(String(view.error)).not.toContain('    at ');
+    const error = JSON.stringify(view.error);
+    expect(error).toContain("Activity function 'mapBlob' failed: There is currently a lease on the blob");
+    expect(error).not.toMatch(/\\n\s+at /);
+    expect(error).not.toContain('.js:');
   });
 
   it('unknown batch is a 404', async () => {

@@ -1,4 +1,10 @@
-import { groupCount, groupRange, groupStarts, mapGroupLimits } from '../../functions/src/batch/map-groups';
+import {
+  groupCount,
+  groupRange,
+  groupStarts,
+  mapGroupLimits,
+  positiveIntegerSetting,
+} from '../../functions/src/batch/map-groups';
 
 const limits = { files: 32, bytes: 1000 };
 
@@ -55,10 +61,40 @@ describe('map groups', () => {
       files: 1,
       bytes: 65536,
     });
-    for (const bad of ['0', '2.5', 'many', '-1']) {
-      expect(() => mapGroupLimits({ MAP_GROUP_MAX_BYTES: bad })).toThrow(
-        `App setting MAP_GROUP_MAX_BYTES is "${bad}": set a positive integer, or remove it to use 4194304`,
+    expect(mapGroupLimits({ MAP_GROUP_MAX_FILES: '5000', MAP_GROUP_MAX_BYTES: '1073741824' })).toEqual({
+      files: 5000,
+      bytes: 1073741824,
+    });
+  });
+
+  it.each([
+    ['7', 7],
+    [' 42 ', 42],
+    ['007', 7],
+    ['100', 100],
+    ['', 30],
+    ['   ', 30],
+  ])('reads setting %j as %d', (text, expected) => {
+    expect(positiveIntegerSetting({ LIMIT: text }, 'LIMIT', 30, 100)).toBe(expected);
+  });
+
+  it.each(['0', '-1', '+5', '2.5', '1.0', '1e3', ' 1e3', '0x10', '1_000', '1,000', 'many', 'Infinity', 'NaN', '101'])(
+    'rejects setting %j',
+    (text) => {
+      expect(() => positiveIntegerSetting({ LIMIT: text }, 'LIMIT', 30, 100)).toThrow(
+        `App setting LIMIT is ${JSON.stringify(text.trim())}: set an integer from 1 to 100, or remove it to use 30`,
       );
-    }
+    },
+  );
+
+  it.each([
+    ['MAP_GROUP_MAX_FILES', '5001', 5000, 32],
+    ['MAP_GROUP_MAX_BYTES', '1073741825', 1073741824, 4194304],
+    ['MAP_GROUP_MAX_FILES', '99999999999999999999', 5000, 32],
+    ['MAP_GROUP_MAX_BYTES', '99999999999999999999', 1073741824, 4194304],
+  ])('%s of %s names the maximum', (name, text, max, fallback) => {
+    expect(() => mapGroupLimits({ [name]: text })).toThrow(
+      `App setting ${name} is "${text}": set an integer from 1 to ${max}, or remove it to use ${fallback}`,
+    );
   });
 });

@@ -18,6 +18,7 @@ export interface BatchView {
   progress: ProgressStatus | null;
   /** `completed` or `failed` once the run finished; the batch status, not the orchestration's. */
   status?: string;
+  /** The result's `{ kind, message }`, or for a Failed or Terminated orchestration its output without stack frames. */
   error?: unknown;
   result?: BatchOutput['result'];
 }
@@ -64,9 +65,52 @@ export async function buildBatchView(
     view.result = output.result ?? resultLocation(batchId);
   } else if (status.runtimeStatus === 'Failed' || status.runtimeStatus === 'Terminated') {
     view.status = 'failed';
-    view.error = output;
+    view.error = withoutStackTrace(output);
   }
   return view;
+}
+
+/** A stack frame line of a V8 stack trace, such as `    at readJson (/home/site/wwwroot/dist/blobs.js:12:5)`. */
+const STACK_FRAME = /^\s+at /;
+
+/** Fields that carry a stack trace: `stack` of a JavaScript error, `StackTrace` of the Durable failure details. */
+const STACK_FIELDS = new Set(['stack', 'StackTrace']);
+
+/**
+ * Removes stack traces from the output of a Failed orchestration, because they contain file paths of the
+ * deployment. The output of an activity that failed on every attempt is a string: the message, then a line with the
+ * failure details as JSON `{ Message, StackTrace }` (durable-functions 3.x on the local host). A string is cut
+ * before its first stack frame line, a JSON line keeps all but its stack fields, and an object loses its stack
+ * fields. Message lines are kept.
+ */
+export function withoutStackTrace(output: unknown): unknown {
+  if (typeof output === 'string') return messageWithoutStackTrace(output);
+  if (Array.isArray(output)) return output.map(withoutStackTrace);
+  if (output && typeof output === 'object') {
+    const entries = Object.entries(output).filter(([key]) => !STACK_FIELDS.has(key));
+    return Object.fromEntries(entries.map(([key, value]) => [key, withoutStackTrace(value)]));
+  }
+  return output;
+}
+
+function messageWithoutStackTrace(text: string): string {
+  const lines = text.split('\n');
+  const firstFrame = lines.findIndex((line, index) => index > 0 && STACK_FRAME.test(line));
+  const kept = firstFrame === -1 ? lines : lines.slice(0, firstFrame);
+  return kept.map(jsonLineWithoutStackTrace).join('\n').trimEnd();
+}
+
+function jsonLineWithoutStackTrace(line: string): string {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('{')) return line;
+  let details: unknown;
+  try {
+    details = JSON.parse(trimmed);
+  } catch {
+    // NOTE: details that are not valid JSON keep any stack frames written inside them on this same line.
+    return line;
+  }
+  return `${line.slice(0, line.indexOf('{'))}${JSON.stringify(withoutStackTrace(details))}`;
 }
 
 /**

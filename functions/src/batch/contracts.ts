@@ -29,7 +29,12 @@ export interface ChunkRef {
 }
 
 export type BatchErrorKind =
-  'invalid-manifest' | 'manifest-not-found' | 'too-many-items' | 'missing-files' | 'no-previous-run';
+  | 'invalid-manifest'
+  | 'manifest-not-found'
+  | 'too-many-items'
+  | 'missing-files'
+  | 'no-previous-run'
+  | 'invalid-setting';
 
 export interface BatchError {
   kind: BatchErrorKind;
@@ -110,7 +115,10 @@ export interface WriteResultInput {
   /** Files of the whole batch. */
   total: number;
   toleratedFailurePercentage: number;
-  /** Set when the run failed before mapping (invalid manifest, too many or missing files, no run to redrive). */
+  /**
+   * Set when the run failed before mapping (invalid manifest, too many or missing files, no run to redrive, invalid
+   * app setting).
+   */
   error?: BatchError;
   startedAt: string;
   mappedAt?: string;

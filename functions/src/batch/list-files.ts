@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../errors';
 import { InvalidInputError } from '../pipeline/errors';
 import { parseManifest } from '../pipeline/manifest';
 import { truncateMessage } from '../pipeline/truncate';
@@ -17,7 +18,7 @@ import { BatchError, ChunkRef, ListInput, ListOutput } from './contracts';
 import { readLatestRun } from './latest-run';
 import { manifestBlobName, normalizeEtag } from './manifest-blob';
 import { resultBlob, runFields } from './paths';
-import { groupStarts, mapGroupLimits, positiveIntegerSetting } from './map-groups';
+import { groupStarts, MapGroupLimits, mapGroupLimits, positiveIntegerSetting } from './map-groups';
 import {
   findMissingRedriveBaseBlobs,
   missingRedriveBaseMessage,
@@ -35,22 +36,21 @@ const MISSING_FILES_LISTED = 10;
  * `failed.jsonl`), writes the manifest and one file list per chunk to the work container and returns only counts
  * and chunk ranges. Invalid input is returned as an error, so the orchestrator can still write a failed result.
  * Invalid input is an invalid manifest, more files than `maxItems` (or `BATCH_MAX_FILES` when the manifest has
- * none), or names in `files` that do not exist under the batch prefix.
+ * none), names in `files` that do not exist under the batch prefix, or an invalid app setting of the listing.
  */
 export async function listBatchFiles(
   input: ListInput,
   logger: EventLogger,
   settings: SettingsSource = process.env,
 ): Promise<ListOutput> {
-  const limits = mapGroupLimits(settings);
+  const configured = readListSettings(settings);
+  if ('error' in configured) return rejectListing(input, configured.error, logger);
   const planned =
-    input.mode === 'redrive' ? await planRedrive(input) : await planFullRun(input.batchId, maxFiles(settings));
-  if ('error' in planned) {
-    logEvent(logger, 'warn', LogEvent.listRejected, { ...runFields(input.batchId, input.runId), ...planned.error });
-    return { ok: false, error: planned.error };
-  }
+    input.mode === 'redrive' ? await planRedrive(input) : await planFullRun(input.batchId, configured.maxFiles);
+  if ('error' in planned) return rejectListing(input, planned.error, logger);
 
   const { run, files } = planned;
+  const limits = configured.limits;
   await writeRunManifest(input.batchId, input.runId, run);
   const chunks = await Promise.all(
     splitIntoChunks(files.length, run.manifest.chunkSize).map(async (range): Promise<ChunkRef> => {
@@ -79,6 +79,11 @@ export async function listBatchFiles(
     toleratedFailurePercentage: run.manifest.toleratedFailurePercentage,
     chunks,
   };
+}
+
+function rejectListing(input: ListInput, error: BatchError, logger: EventLogger): ListOutput {
+  logEvent(logger, 'warn', LogEvent.listRejected, { ...runFields(input.batchId, input.runId), ...error });
+  return { ok: false, error };
 }
 
 /** A run's manifest and files, with the input blob sizes that group the files for the map activities. */
@@ -134,9 +139,30 @@ function tooManyFiles(batchId: string, count: number, maxItems: number | undefin
   return { error: { kind: 'too-many-items', message } };
 }
 
+/**
+ * Maximum of `BATCH_MAX_FILES`. The listing activity keeps every name and size of the batch in memory and writes
+ * every chunk's file list, so a larger batch belongs in several batches.
+ */
+export const MAX_BATCH_FILES = 10_000_000;
+
 /** Returns the file limit of a batch whose manifest has no `maxItems`: `BATCH_MAX_FILES`, else 100,000. */
 export function maxFiles(settings: SettingsSource): number {
-  return positiveIntegerSetting(settings, MAX_FILES_SETTING, DEFAULT_MAX_FILES);
+  return positiveIntegerSetting(settings, MAX_FILES_SETTING, DEFAULT_MAX_FILES, MAX_BATCH_FILES);
+}
+
+/**
+ * Reads the app settings of the listing. An invalid one is returned as an `invalid-setting` error, because a retry
+ * cannot fix it and the run should end at once with a failed result.
+ */
+function readListSettings(
+  settings: SettingsSource,
+): { limits: MapGroupLimits; maxFiles: number } | { error: BatchError } {
+  try {
+    return { limits: mapGroupLimits(settings), maxFiles: maxFiles(settings) };
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    return { error: { kind: 'invalid-setting', message: error.message } };
+  }
 }
 
 /** Sizes of the blobs under `input/<batchId>/`, keyed by name relative to that prefix, in listing order, without the manifest. */

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors';
+import { MAX_CHUNK_SIZE } from '../pipeline/manifest-rules';
 import {
   DEFAULT_MAP_GROUP_BYTES,
   DEFAULT_MAP_GROUP_FILES,
@@ -14,22 +15,32 @@ export interface MapGroupLimits {
   bytes: number;
 }
 
+/** Maximum of `MAP_GROUP_MAX_FILES`: a group never spans chunks, and a chunk has at most `MAX_CHUNK_SIZE` files. */
+export const MAX_MAP_GROUP_FILES = MAX_CHUNK_SIZE;
+
+/** Maximum of `MAP_GROUP_MAX_BYTES`: 1 GiB. One map activity reads a group's files one after the other. */
+export const MAX_MAP_GROUP_BYTES = 1024 * 1024 * 1024;
+
 /** Reads `MAP_GROUP_MAX_FILES` and `MAP_GROUP_MAX_BYTES`, with their defaults. */
 export function mapGroupLimits(settings: SettingsSource): MapGroupLimits {
   return {
-    files: positiveIntegerSetting(settings, MAP_GROUP_FILES_SETTING, DEFAULT_MAP_GROUP_FILES),
-    bytes: positiveIntegerSetting(settings, MAP_GROUP_BYTES_SETTING, DEFAULT_MAP_GROUP_BYTES),
+    files: positiveIntegerSetting(settings, MAP_GROUP_FILES_SETTING, DEFAULT_MAP_GROUP_FILES, MAX_MAP_GROUP_FILES),
+    bytes: positiveIntegerSetting(settings, MAP_GROUP_BYTES_SETTING, DEFAULT_MAP_GROUP_BYTES, MAX_MAP_GROUP_BYTES),
   };
 }
 
-/** Reads an app setting that must be a positive integer, or returns `fallback` when it is unset or blank. */
-export function positiveIntegerSetting(settings: SettingsSource, name: string, fallback: number): number {
+/**
+ * Reads an app setting that must be an integer from 1 to `max` written in decimal digits only, so `1e3`, `0x10`
+ * and `1.0` are invalid. Returns `fallback` when the setting is unset or blank, and throws `ConfigurationError`
+ * otherwise.
+ */
+export function positiveIntegerSetting(settings: SettingsSource, name: string, fallback: number, max: number): number {
   const text = settings[name]?.trim();
   if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value <= 0) {
+  const value = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 1 && value <= max)) {
     throw new ConfigurationError(
-      `App setting ${name} is ${JSON.stringify(text)}: set a positive integer, or remove it to use ${fallback}`,
+      `App setting ${name} is ${JSON.stringify(text)}: set an integer from 1 to ${max}, or remove it to use ${fallback}`,
     );
   }
   return value;
