@@ -12,7 +12,7 @@ import {
   terminateBatch,
 } from './batches';
 import { apiOptions, GlobalFlags, storageFor } from './cli-context';
-import { CliError } from './errors';
+import { CliError, HttpStatusError } from './errors';
 import { loadManifest, ManifestFlags } from './manifest';
 import { formatBytes } from './report';
 import { prepareOutFile } from './out-file';
@@ -79,16 +79,32 @@ export async function uploadCommand(
 }
 
 /**
+ * Attempts of the active-run check. The local host answers HTTP 500 to a request caught in an app worker thread's
+ * restart, so a server error is tried again after a pause.
+ */
+const ACTIVE_RUN_CHECK_ATTEMPTS = 3;
+const ACTIVE_RUN_RETRY_DELAY_MS = 1000;
+
+/**
  * Throws when the batch has a Pending or Running run, because the app ignores a manifest uploaded during a run.
  * The check is skipped when the Function App cannot be reached, as under Core Tools before `func start`.
  */
-async function assertNoActiveRun(api: ApiOptions, batchId: string): Promise<void> {
+export async function assertNoActiveRun(
+  api: ApiOptions,
+  batchId: string,
+  retryDelayMs = ACTIVE_RUN_RETRY_DELAY_MS,
+): Promise<void> {
   let view: BatchView | undefined;
-  try {
-    view = await getBatchStatus(api, batchId);
-  } catch (error) {
-    if (error instanceof ApiUnreachableError) return;
-    throw error;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      view = await getBatchStatus(api, batchId);
+      break;
+    } catch (error) {
+      if (error instanceof ApiUnreachableError) return;
+      const serverError = error instanceof HttpStatusError && error.status >= 500;
+      if (!serverError || attempt >= ACTIVE_RUN_CHECK_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+    }
   }
   if (!view || !(ACTIVE_STATUSES as readonly string[]).includes(view.runtimeStatus)) return;
   const run = view.runId ? ` run ${view.runId}` : ' run';

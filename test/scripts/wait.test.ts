@@ -1,29 +1,9 @@
-import http from 'node:http';
 import net from 'node:net';
 import { Writable } from 'node:stream';
 import { BatchView, requestJson } from '../../scripts/src/api';
 import { requireBatchStatus } from '../../scripts/src/batches';
 import { batchExitCode, formatProgress, waitForBatch } from '../../scripts/src/wait';
-
-type Reply = { status: number; body: unknown };
-
-/** Serves GET /api/batches/{id} on loopback from a scripted list of replies; the last one repeats. */
-async function scriptedApi(replies: Reply[]): Promise<{ url: string; requests: () => number; close(): Promise<void> }> {
-  let count = 0;
-  const server = http.createServer((_request, response) => {
-    const reply = replies[Math.min(count, replies.length - 1)];
-    count += 1;
-    response.writeHead(reply.status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(reply.body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => count,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { Reply, scriptedApi } from './scripted-api';
 
 function view(runtimeStatus: string, extra: Partial<BatchView> = {}): BatchView {
   return { batchId: 'b1', instanceId: 'batch-b1', runtimeStatus, progress: null, ...extra };
