@@ -25,23 +25,38 @@ export interface BatchHost {
   stop(): Promise<void>;
 }
 
-/** Starts an in-memory Azurite and the local host running the Function App, with manifest blob events on. */
-export async function startBatchHost(): Promise<BatchHost> {
+export interface BatchHostOptions {
+  /** Prefix of the temp folder that contains the host's data folder and anything `prepareApp` writes. */
+  tempPrefix?: string;
+  /** Task hub name, so that suites keep their Durable state apart. @default 'e2etests' */
+  taskHub?: string;
+  /** Environment the host merges its settings with. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** Writes the app the host loads below the temp folder and returns its folder. @default the Function App */
+  prepareApp?: (workDir: string) => string;
+}
+
+/**
+ * Starts an in-memory Azurite and the local host running the Function App (or the app `prepareApp` writes), with
+ * manifest blob events on. The host's log output, the app's log lines included, is collected in `logs`.
+ */
+export async function startBatchHost(options: BatchHostOptions = {}): Promise<BatchHost> {
   const azurite = await startAzurite();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'functions-e2e-'));
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), options.tempPrefix ?? 'functions-e2e-'));
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
   try {
     const host = await startHost({
-      appDir: APP_DIR,
+      appDir: options.prepareApp?.(workDir) ?? APP_DIR,
       port: 0,
-      dataDir,
+      dataDir: path.join(workDir, 'data'),
       logger,
+      env: options.env,
       settings: {
         FUNCTIONS_WORKER_RUNTIME: 'node',
         AzureWebJobsStorage: azurite.connectionString,
         DataStorage: azurite.connectionString,
-        TASKHUB_NAME: 'e2etests',
+        TASKHUB_NAME: options.taskHub ?? 'e2etests',
       },
       blobEvents: [{ container: 'input', queue: 'blob-created', subjectSuffix: '/_manifest.json' }],
       blobEventPollMs: 100,
@@ -55,11 +70,12 @@ export async function startBatchHost(): Promise<BatchHost> {
       stop: async () => {
         await host.stop();
         await azurite.stop();
-        fs.rmSync(dataDir, { recursive: true, force: true });
+        fs.rmSync(workDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await azurite.stop();
+    fs.rmSync(workDir, { recursive: true, force: true });
     throw error;
   }
 }
