@@ -1,5 +1,5 @@
 import { BlobServiceClient } from '@azure/storage-blob';
-import { csvFile, DataFile, makeRows, SALES_MANIFEST, uploadManifest } from '../../functions/support/batch-data';
+import { csvFile, DataFile, makeRows, SALES_MANIFEST, uploadBatch } from '../../functions/support/batch-data';
 
 export { SALES_MANIFEST };
 
@@ -11,25 +11,14 @@ export function salesFiles(count: number, rowsPerFile: number): DataFile[] {
   return Array.from({ length: count }, (_, index) => csvFile(`part-${index}.csv`, makeRows(index + 1, rowsPerFile)));
 }
 
-/** Uploads the files with a few requests in flight, then the manifest that starts the batch. */
+/** Uploads the files with 8 requests in flight, then the manifest that starts the batch. */
 export async function uploadSalesBatch(
   blobs: BlobServiceClient,
   batchId: string,
   files: { name: string; content: string | Buffer }[],
   manifest: unknown,
 ): Promise<void> {
-  const container = blobs.getContainerClient('input');
-  await container.createIfNotExists();
-  const queue = [...files];
-  const upload = async () => {
-    for (let file = queue.shift(); file; file = queue.shift()) {
-      await container
-        .getBlockBlobClient(`${batchId}/${file.name}`)
-        .upload(file.content, Buffer.byteLength(file.content));
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, upload));
-  await uploadManifest(blobs, batchId, manifest);
+  await uploadBatch(blobs, batchId, files, manifest, 8);
 }
 
 /** Removes the fields that differ between two runs of the same input, ids and timing, from a summary. */

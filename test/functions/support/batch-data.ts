@@ -119,18 +119,28 @@ export function expectGroups(actual: SummaryGroup[], expected: ExpectedGroup[]):
   }
 }
 
-/** Uploads the files under `input/<batchId>/`, then the manifest, as a user would. */
+/**
+ * Uploads the files under `input/<batchId>/`, then the manifest, as a user would. `inFlight` is the number of file
+ * uploads running at once, so the default of 1 uploads the files one after another in order.
+ */
 export async function uploadBatch(
   service: BlobServiceClient,
   batchId: string,
   files: { name: string; content: string | Buffer }[],
   manifest: unknown,
+  inFlight = 1,
 ): Promise<void> {
   const container = service.getContainerClient('input');
   await container.createIfNotExists();
-  for (const file of files) {
-    await container.getBlockBlobClient(`${batchId}/${file.name}`).upload(file.content, Buffer.byteLength(file.content));
-  }
+  const queue = [...files];
+  const upload = async () => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      await container
+        .getBlockBlobClient(`${batchId}/${file.name}`)
+        .upload(file.content, Buffer.byteLength(file.content));
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, upload));
   await uploadManifest(service, batchId, manifest);
 }
 
