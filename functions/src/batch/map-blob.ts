@@ -15,9 +15,6 @@ import { runFields, workBlob } from './paths';
 import type { ReducedPartial } from './reduce';
 import { readChunkFiles, readRunManifest } from './run-files';
 
-/** Content of a map outcome blob in the work container: the merge of the group's mapped files, and its failures. */
-export type MapOutcome = ReducedPartial;
-
 /** Bytes of an error message returned to the orchestrator; the work blob keeps up to 4 KB. */
 const RETURNED_MESSAGE_BYTES = 256;
 
@@ -49,7 +46,7 @@ export async function mapBlob(input: MapInput, logger: EventLogger): Promise<Map
     else failures.push({ blob: name, kind: outcome.error.kind, message: outcome.error.message });
   }
 
-  const reduced: MapOutcome = { partial: mergeAll(partials), failures };
+  const reduced: ReducedPartial = { partial: mergeAll(partials), failures };
   const metadata = {
     [MAP_OUTCOME_METADATA.mapped]: String(partials.length),
     [MAP_OUTCOME_METADATA.failed]: String(failures.length),
@@ -70,7 +67,7 @@ export async function mapBlob(input: MapInput, logger: EventLogger): Promise<Map
 }
 
 /** Returns the counters of a mapped group and, when files failed, the first failure in short. */
-function groupOutput(fileIndex: number, files: number, reduced: MapOutcome): MapOutput {
+function groupOutput(fileIndex: number, files: number, reduced: ReducedPartial): MapOutput {
   const { partial, failures } = reduced;
   const { bytes, rows, rejectedRows } = partial;
   const output: MapOutput = { fileIndex, files, failed: failures.length, bytes, rows, rejectedRows };

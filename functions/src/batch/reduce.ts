@@ -5,7 +5,6 @@ import { WORK_CONTAINER } from '../settings';
 import { LogEvent } from '../telemetry/names';
 import { EventLogger, logEvent } from '../telemetry/log';
 import { ChunkInput, ReduceBatchInput, ReduceOutput } from './contracts';
-import type { MapOutcome } from './map-blob';
 import { GroupRange, groupCount, groupRange } from './map-groups';
 import { runFields, workBlob } from './paths';
 import { readChunkFiles } from './run-files';
@@ -55,7 +54,8 @@ export async function reduceChunk(input: ChunkInput, logger: EventLogger): Promi
     const range = groupRange(files, group) as GroupRange;
     return workBlob.mapOutcome(batchId, runId, files.start + range.offset);
   });
-  const outcomes = await readAll<MapOutcome>(names);
+  // A map outcome blob has the shape of a chunk's partial: the merge of its group's mapped files, and its failures.
+  const outcomes = await readAll<ReducedPartial>(names);
   const reduced: ReducedPartial = {
     partial: mergeAll(outcomes.map((outcome) => outcome.partial)),
     failures: outcomes.flatMap((outcome) => outcome.failures),
