@@ -79,8 +79,8 @@ export async function uploadCommand(
 }
 
 /**
- * Attempts of the active-run check. The local host answers HTTP 500 to a request caught in an app worker thread's
- * restart, so a server error is tried again after a pause.
+ * Attempts of the active-run check. The local host returns HTTP 500 for a request caught in an app worker thread's
+ * restart, so a server error is retried after a pause.
  */
 const ACTIVE_RUN_CHECK_ATTEMPTS = 3;
 const ACTIVE_RUN_RETRY_DELAY_MS = 1000;

@@ -77,8 +77,8 @@ export function parseWorkers(value: string | undefined, name = '--workers'): num
 }
 
 /**
- * Returns the app worker threads that `--workers`, else the environment's FUNCTIONS_WORKER_PROCESS_COUNT, asks for,
- * or undefined when neither is set and the host chooses.
+ * Returns the app worker thread count that `--workers` requests, else the environment's
+ * FUNCTIONS_WORKER_PROCESS_COUNT, or undefined when neither is set, so the host chooses.
  */
 export function requestedWorkers(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number | undefined {
   if (flag !== undefined) return parseWorkers(flag);

@@ -29,7 +29,7 @@ describe('map groups', () => {
     const sizes = [400, 400, 400, 100, 100, 2000, 300, 0, 0];
     const starts = groupStarts([...sizes, ...new Array(500).fill(0)], limits);
 
-    // 400+400 fits, a third 400 does not; 400+100+100 fits; 2000 stands alone; the rest fill groups of 32.
+    // 400+400 fits but a third 400 does not. 400+100+100 fits, 2000 is alone, and the rest fill groups of 32.
     expect(starts.slice(0, 5)).toEqual([0, 2, 5, 6, 38]);
   });
 

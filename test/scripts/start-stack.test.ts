@@ -198,7 +198,7 @@ describe('npm start and demo --workers', () => {
         timeoutMs: 30_000,
       });
       expectOneLineError(demo, /runs 2 app worker threads, not 3: drop --workers and FUNCTIONS_WORKER_PROCESS_COUNT/);
-      // The app setting asks for a worker count as the option does.
+      // The app setting requests a worker count as the option does.
       const fromSetting = await runScript(builtScript('demo'), [...args, '--days', '1'], {
         env: { FUNCTIONS_WORKER_PROCESS_COUNT: '4' },
         timeoutMs: 30_000,

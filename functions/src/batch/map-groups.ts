@@ -47,15 +47,15 @@ export function positiveIntegerSetting(settings: SettingsSource, name: string, f
 }
 
 /**
- * Divisor of a chunk's file count that caps the files of one group, so a small chunk still maps in parallel: a
- * chunk of n files makes at least ceil(n / ceil(n / 16)) groups, 9 to 16 when n is 16 or more, which is more than
+ * Divisor of a chunk's file count that caps the files of one group, so a small chunk still maps in parallel. A
+ * chunk of n files makes at least ceil(n / ceil(n / 16)) groups: 9 to 16 when n is 16 or more, which is more than
  * the default `maxConcurrentActivityFunctions` of 8 in host.json.
  */
 export const GROUP_SPREAD = 16;
 
 /**
  * Splits consecutive files into groups for the map activities and returns the offset of each group's first file.
- * A group takes files until it holds `limits.files` files, or ceil(n / `GROUP_SPREAD`) of the chunk's n files when
+ * A group takes files until it contains `limits.files` files, or ceil(n / `GROUP_SPREAD`) of the chunk's n files when
  * that is fewer, or until the next file would take it past `limits.bytes`. A file larger than `limits.bytes` forms
  * a group alone. An unknown size counts as 0.
  */

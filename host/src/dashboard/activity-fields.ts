@@ -36,8 +36,8 @@ export function activityRows(result: unknown): number {
 
 /**
  * Returns how many items an activity finished and how many of them failed. A result with numeric `files` and
- * `failed`, as an activity that maps a group of files returns, counts those; any other result counts as one item,
- * failed when it is a typed error.
+ * `failed`, such as a map group's result, counts those. Any other result counts as one item, failed when it is a
+ * typed error.
  */
 export function activityItems(result: unknown): { done: number; failed: number } {
   if (isObject(result) && isCount(result.files) && isCount(result.failed) && result.failed <= result.files) {

@@ -21,7 +21,7 @@ interface ChunkList {
 /**
  * Names the files of map activities. The batch orchestrator keeps file names out of the history: a map activity
  * gets `{ batchId, runId, chunkIndex, group }` and reads its files from the chunk's list in the work container,
- * `work/<batchId>/runs/<runId>/chunks/<chunkIndex>/files.json` = `{ start, files, groups }`, where `groups` holds
+ * `work/<batchId>/runs/<runId>/chunks/<chunkIndex>/files.json` = `{ start, files, groups }`, where `groups` contains
  * the offset of each group's first file. The returned function reads the same list and adds `blobName` (the first
  * file, and how many more the group has) to such inputs, so the timeline and failures show file names.
  */

@@ -20,9 +20,9 @@ const BUCKET_WIDTHS_MS = [250, 500, 1000, 2000, 5000, 10000, 15000, 30000, 60000
 const MAX_BUCKETS = 60;
 
 /**
- * Buckets completed fan-out activities by completion time: files per second adds the files that the function
- * that ran the most activities (the map step) reports, one per activity when it reports none; rows per second adds
- * the `rows` their results report.
+ * Buckets completed fan-out activities by completion time. The fan-out function is the one that ran the most
+ * activities (the map step). Files per second adds the files its results report, or one per activity without a
+ * count, and rows per second adds their `rows`.
  */
 export function buildThroughput(activities: readonly ActivityRecord[], originMs: number, spanMs: number): Throughput {
   const fanOut = fanOutFunction(activities);

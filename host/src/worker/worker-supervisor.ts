@@ -45,7 +45,7 @@ export class WorkerSupervisor {
     return this.#ready;
   }
 
-  /** True while a new thread is being started in place of one that ended. */
+  /** True while a new thread is starting to replace one that ended. */
   get restarting(): boolean {
     return this.#restarting;
   }
