@@ -6,9 +6,10 @@ import { Browser, Page } from 'playwright-core';
 import { createHostDashboard } from '../../host/src/dashboard';
 import { RunningHost, startHost } from '../../host/src/host';
 import { parseBlobEventRule } from '../../host/src/triggers/blob-event-rule';
-import { RunningAzurite, startAzurite } from '../../scripts/src/azurite';
+import { azuriteConnectionString, RunningAzurite, startAzurite } from '../../scripts/src/azurite';
 import { ensureStorageResources, inputContainer, openStorage } from '../../scripts/src/storage';
 import { launchChromium } from './chromium';
+import { HeldBlobProxy, startHeldBlobProxy } from './held-blob-proxy';
 
 const APP_DIR = path.resolve(__dirname, '../../functions');
 const SCREENSHOT = path.resolve(__dirname, '../../test-output/dashboard.png');
@@ -20,6 +21,8 @@ const INVALID_BATCH_ID = 'dashboard-invalid';
 const LARGE_BATCH_ID = 'dashboard-large';
 /** More map activities than the 600 rows the timeline draws at most, so rows must aggregate. */
 const LARGE_BATCH_FILES = 650;
+/** The large batch's file whose read is delayed until the page has shown the batch partly done. */
+const HELD_FILE = `${LARGE_BATCH_ID}/part-0.csv`;
 
 /** A file name with markup in it: the page must show it as text. */
 const BAD_FILE = 'notes <b>bold</b> & <img src=x>.csv';
@@ -37,12 +40,14 @@ describe('dashboard', () => {
   let browser: Browser;
   let page: Page;
   let dataDir: string;
+  let proxy: HeldBlobProxy;
 
   beforeAll(async () => {
     azurite = await startAzurite();
     await ensureStorageResources(openStorage({ connectionString: azurite.connectionString }));
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-'));
     const connection = azurite.connectionString;
+    proxy = await startHeldBlobProxy(azurite.blobPort, HELD_FILE);
     host = await startHost({
       appDir: APP_DIR,
       port: 0,
@@ -50,7 +55,7 @@ describe('dashboard', () => {
       // One file per map activity, so the large batch has more activities than the timeline draws bars.
       settings: {
         AzureWebJobsStorage: connection,
-        DataStorage: connection,
+        DataStorage: azuriteConnectionString(proxy.port, azurite.queuePort, azurite.tablePort),
         TASKHUB_NAME: 'dashboardtest',
         MAP_GROUP_MAX_FILES: '1',
       },
@@ -74,6 +79,7 @@ describe('dashboard', () => {
   afterAll(async () => {
     await browser?.close();
     await host?.stop();
+    await proxy?.close();
     await azurite?.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -258,7 +264,14 @@ describe('dashboard', () => {
       if (batch && batch.progress.percent !== null) percents.push(batch.progress.percent);
     });
     await page.goto(`${host.url}/#batch-${LARGE_BATCH_ID}`);
+    await proxy.reached;
     const row = `#batches tr.batch[data-instance-id="batch-${LARGE_BATCH_ID}"]`;
+    // The delayed file keeps the batch running until the page has polled it partly done, or for 60 s at most.
+    const deadline = Date.now() + 60000;
+    while (!percents.some((percent) => percent > 0 && percent < 100) && Date.now() < deadline) {
+      await page.waitForTimeout(250);
+    }
+    proxy.release();
     await page.waitForSelector(`${row}[data-status="Completed"]`, { timeout: 200000 });
     await page.waitForSelector('#connection[data-state="idle"]');
     await page.waitForSelector(`#detail-title:text-is("Batch ${LARGE_BATCH_ID}")`);
