@@ -34,7 +34,10 @@ export async function mapBlob(input: MapInput, logger: EventLogger): Promise<Map
   const chunkFiles = await readChunkFiles(batchId, runId, input.chunkIndex);
   const range = groupRange(chunkFiles, input.group);
   if (range === undefined) {
-    throw new RangeError(`Map group ${input.group} is outside chunk ${input.chunkIndex} of run ${runId}`);
+    const versionHint = Number.isInteger(input.group)
+      ? ''
+      : ': the activity was scheduled by an earlier version of the app';
+    throw new RangeError(`Map group ${input.group} is outside chunk ${input.chunkIndex} of run ${runId}${versionHint}`);
   }
   const fileIndex = chunkFiles.start + range.offset;
 

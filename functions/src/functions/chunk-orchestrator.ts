@@ -17,6 +17,7 @@ export function* processChunk(
 ): Generator<Task, ReduceOutput, unknown> {
   const retry = activityRetryOptions();
   const { batchId, runId, chunk } = input;
+  checkChunkShape(input);
 
   const tasks: Task[] = [];
   for (let group = 0; group < chunk.groups; group += 1) {
@@ -35,6 +36,21 @@ export function* processChunk(
     input,
   )) as ReduceOutput;
   return reduced;
+}
+
+/**
+ * Raises when the chunk has no valid map group count. A run listed by an app version from before map groups has
+ * none, and mapping zero groups would write an empty result, so the orchestration fails with the fix instead.
+ */
+function checkChunkShape({ batchId, runId, chunk }: ChunkInput): void {
+  const groups: unknown = chunk.groups;
+  const lowest = chunk.count > 0 ? 1 : 0;
+  if (typeof groups === 'number' && Number.isInteger(groups) && groups >= lowest && groups <= chunk.count) return;
+  throw new Error(
+    `Chunk ${chunk.index} of run ${runId} of batch ${batchId} has no valid map group count (groups: ` +
+      `${JSON.stringify(groups) ?? 'missing'}): the run was listed by an earlier version of the app. ` +
+      `Start the batch again with POST /api/batches/${batchId}`,
+  );
 }
 
 function setChunkProgress(context: OrchestrationContext, progress: ProgressStatus): void {
