@@ -110,24 +110,36 @@ async function start(options: StartOptions): Promise<void> {
   if (options.dashboard) process.stdout.write(`Dashboard: ${host.url}/\n`);
   process.stdout.write(`Host listening on ${host.url}. Press Ctrl+C to stop.\n`);
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second stop signal; exiting without waiting for a clean stop');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, 'stopping host');
+  let signalled = false;
+  let failure: Error | undefined;
+  // Waits for the stop that a signal or the host itself began, then exits with 1 when the host failed.
+  const finish = () =>
     host.stop().then(
-      () => process.exit(0),
+      () => {
+        if (failure) process.stderr.write(`error: ${failure.message}\n`);
+        process.exit(failure ? 1 : 0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'host stop failed');
         process.exit(1);
       },
     );
+  const stop = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      logger.warn({ signal }, 'second stop signal; exiting without waiting for a clean stop');
+      process.exit(1);
+    }
+    signalled = true;
+    logger.info({ signal }, 'stopping host');
+    // A stop the host began by itself is already under way and exits when it is done.
+    if (!failure) void finish();
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  void host.failure.then((error) => {
+    failure = error;
+    if (!signalled) void finish();
+  });
 }
 
 function exitWithError(error: unknown): never {

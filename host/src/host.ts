@@ -77,6 +77,12 @@ export interface RunningHost {
   addHttpHandler(handler: HttpRouteHandler): void;
   /** Stops triggers and the durable engine, runs appTerminate hooks and closes the server. */
   stop(): Promise<void>;
+  /**
+   * Resolves with the reason when no app worker thread is left, because every thread's restarts failed or hit the
+   * crash-loop limit. The host then stops by itself as `stop()` does, and `stop()` resolves once that stop is done.
+   * Never settles while a thread is alive or after `stop()` was called.
+   */
+  failure: Promise<Error>;
 }
 
 /** Starts the host: settings, HTTP server, app worker, durable engine and triggers, then appStart hooks. */
@@ -159,6 +165,28 @@ async function startParts(options: HostOptions, context: StartContext): Promise<
   server.ready();
   logger.info({ functions: invoker.functions.size, workers: pool.size, url: server.publicUrl }, 'host started');
 
+  let stopCalled = false;
+  const stopOnce = once(async () => {
+    await server.close();
+    await runCleanup(cleanup, logger);
+  });
+  const stop = () => {
+    stopCalled = true;
+    return stopOnce();
+  };
+  const failure = new Promise<Error>((resolve) => {
+    void pool.failure.then((error) => {
+      if (stopCalled) return;
+      resolve(
+        new Error(
+          `${error.message}. Fix the crash and start the host again. Batches that were running resume from ` +
+            `their saved state in ${context.dataDir}`,
+        ),
+      );
+      stop().catch((stopError: unknown) => logger.error({ err: stopError }, 'host stop failed'));
+    });
+  });
+
   return {
     url: server.publicUrl,
     port: server.port,
@@ -170,10 +198,8 @@ async function startParts(options: HostOptions, context: StartContext): Promise<
     dataDir: context.dataDir,
     logger,
     addHttpHandler: (handler) => server.addHandler(handler),
-    stop: once(async () => {
-      await server.close();
-      await runCleanup(cleanup, logger);
-    }),
+    stop,
+    failure,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RegisteredFunction } from '../contracts';
 import { AppLoadError } from './app-loader';
-import type { AppWorker, AppWorkerOptions } from './app-worker';
+import { type AppWorker, type AppWorkerOptions, WorkerError } from './app-worker';
 import type { WorkerSource } from './function-invoker';
 import { WorkerSupervisor } from './worker-supervisor';
 
@@ -24,21 +24,40 @@ interface WorkerSlot {
  *
  * An invocation goes to the thread with the fewest invocations in flight, ties broken round robin. Threads
  * that are restarting are passed over while another one can take the invocation, and a thread whose
- * supervisor gave up is never chosen while another one is left.
+ * supervisor gave up is never chosen while another one is left. When every supervisor has given up, `failure`
+ * resolves.
  */
 export class WorkerPool implements WorkerSource {
   /**
-   * Functions the first thread registered. `start` checks that every thread registered the same names.
-   * NOTE: a thread started again after a crash is not checked, so it must register the same names unchecked.
+   * Functions the first thread registered. `start` checks that every thread registered the same names, and each
+   * supervisor fails a restart whose thread registered other names.
    */
   readonly functions: ReadonlyMap<string, RegisteredFunction>;
+  /**
+   * Resolves, after a fatal log record, once the supervisor of every thread has given up, so no thread is left to
+   * invoke. Never settles while a thread is alive or after `stop()`.
+   */
+  readonly failure: Promise<WorkerError>;
   readonly #slots: WorkerSlot[];
   /** Slot where the round-robin search for the next invocation starts. */
   #nextSlot = 0;
+  #stopped = false;
 
-  private constructor(slots: WorkerSlot[]) {
+  private constructor(slots: WorkerSlot[], logger: Logger) {
     this.#slots = slots;
     this.functions = slots[0].supervisor.worker.functions;
+    this.failure = new Promise((resolve) => {
+      for (const slot of slots) {
+        slot.supervisor.onFailed((error) => {
+          if (this.#stopped || !slots.every((other) => other.supervisor.failed)) return;
+          const restarts = slots.reduce((sum, other) => sum + other.supervisor.restartCount, 0);
+          // The supervisor already logged the whole error with its stack, so the first line is enough here.
+          const reason = error.message.split('\n')[0];
+          logger.fatal({ reason, workers: slots.length, restarts }, 'no app worker thread is left; stopping the host');
+          resolve(new WorkerError(`no app worker thread is left: ${reason}`));
+        });
+      }
+    });
   }
 
   /** Starts `count` worker threads at once. When one fails to load the app, stops the others and raises. */
@@ -57,6 +76,7 @@ export class WorkerPool implements WorkerSource {
     options.logger.info({ workers: options.count }, 'app worker threads started');
     return new WorkerPool(
       supervisors.map((supervisor, index) => ({ supervisor, inFlight: 0, logger: loggers[index] })),
+      options.logger,
     );
   }
 
@@ -85,17 +105,22 @@ export class WorkerPool implements WorkerSource {
     await Promise.all(this.#slots.map((slot) => slot.supervisor.worker.runAppStartHooks()));
   }
 
-  /** Runs the appTerminate hooks in every thread, logs each failure but the first, then raises the first. */
+  /**
+   * Runs the appTerminate hooks in every thread whose supervisor has not given up, logs each failure but the first,
+   * then raises the first.
+   */
   async runAppTerminateHooks(): Promise<void> {
-    const results = await Promise.allSettled(this.#slots.map((slot) => slot.supervisor.worker.runAppTerminateHooks()));
+    const slots = this.#slots.filter((slot) => !slot.supervisor.failed);
+    const results = await Promise.allSettled(slots.map((slot) => slot.supervisor.worker.runAppTerminateHooks()));
     const failures = results.flatMap((result, index) => (result.status === 'rejected' ? [{ index, result }] : []));
     for (const { index, result } of failures.slice(1)) {
-      this.#slots[index].logger.error({ err: result.reason as unknown }, 'appTerminate hooks failed');
+      slots[index].logger.error({ err: result.reason as unknown }, 'appTerminate hooks failed');
     }
     if (failures.length > 0) throw failures[0].result.reason;
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     await Promise.all(this.#slots.map((slot) => slot.supervisor.stop()));
   }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { freshCompiledFile, typescriptBootstrap } from '../../../host/src/worker/typescript-bootstrap';
-import { FIXTURE_APPS, tempDir, waitFor } from './host-fixtures';
+import { FIXTURE_APPS, removeWrittenApps, tempDir, waitFor, writeApp } from './host-fixtures';
 
 const CLI = path.resolve(__dirname, '../../../host/src/cli.ts');
 
@@ -31,6 +31,8 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
 }
 
 describe('host CLI', () => {
+  afterAll(() => removeWrittenApps());
+
   let dataDir: string;
 
   beforeEach(() => {
@@ -56,6 +58,41 @@ describe('host CLI', () => {
       expect(await run.exit).toBe(0);
       const logLines = run.stderr().trim().split('\n');
       expect(logLines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContain('host stopped');
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('exits with 1 when no worker thread is left', async () => {
+    const appDir = writeApp({
+      'package.json': JSON.stringify({ main: 'index.js' }),
+      'index.js': `const fs = require('node:fs');
+const { app } = require('@azure/functions');
+if (fs.existsSync(process.env.LOAD_FAIL_FILE)) throw new Error('LOAD_FAIL_FILE exists');
+app.http('crash', { methods: ['POST'], handler: () => process.exit(3) });`,
+    });
+    const loadFailFile = path.join(dataDir, 'fail-load');
+    const run = runCli(['start', '--app', appDir, '--port', '0', '--data', dataDir], { LOAD_FAIL_FILE: loadFailFile });
+    try {
+      const url = await waitFor(() => /Host listening on (\S+)\./.exec(run.stdout())?.[1], 30000);
+      // The thread ends and its restart fails to load the app, so no thread is left.
+      fs.writeFileSync(loadFailFile, '');
+      expect((await fetch(`${url}/api/crash`, { method: 'POST' })).status).toBe(500);
+
+      const stillRunning = new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 20000).unref());
+      expect(await Promise.race([run.exit, stillRunning])).toBe(1);
+      const lines = run.stderr().trim().split('\n');
+      expect(lines.pop()).toBe(
+        'error: no app worker thread is left: The app worker could not be restarted: Loading index.js failed: ' +
+          'Error: LOAD_FAIL_FILE exists. Fix the crash and start the host again. Batches that were running resume ' +
+          `from their saved state in ${dataDir}`,
+      );
+      const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+      const fatal = messages.indexOf('no app worker thread is left; stopping the host');
+      expect(fatal).toBeGreaterThan(-1);
+      expect(messages.indexOf('host stopped')).toBeGreaterThan(fatal);
+      expect(messages).not.toContain('host stop step failed');
+      expect(fs.readdirSync(dataDir).filter((file) => file.endsWith('.lock'))).toEqual([]);
     } finally {
       run.child.kill('SIGKILL');
     }

@@ -212,6 +212,133 @@ app.http('note', { handler: (request, context) => { context.log('note'); return 
     await expect(start({ workers })).rejects.toThrow(`invalid worker count ${workers}: use an integer from 1 to 10`);
   });
 
+  /**
+   * Writes an app whose `crash` function ends its thread. Each file named by a setting changes how a new thread
+   * starts. With `EXTRA_FUNCTION_FILE` it registers one more function, with `LOAD_FAIL_FILE` it fails to load, and
+   * with `CRASH_LOOP_FILE` it ends itself 50 ms after its appStart hook.
+   */
+  function writeRestartApp(): string {
+    return writeApp({
+      'package.json': JSON.stringify({ main: 'index.js' }),
+      'index.js': `const fs = require('node:fs');
+const { threadId } = require('node:worker_threads');
+const { app } = require('@azure/functions');
+const exists = (name) => Boolean(process.env[name]) && fs.existsSync(process.env[name]);
+if (exists('LOAD_FAIL_FILE')) throw new Error('LOAD_FAIL_FILE exists');
+app.hook.appStart(() => {
+  if (exists('CRASH_LOOP_FILE')) setTimeout(() => process.exit(4), 50);
+});
+app.http('whoami', { methods: ['GET'], handler: () => ({ jsonBody: { threadId } }) });
+app.http('crash', { methods: ['POST'], handler: () => process.exit(3) });
+if (exists('EXTRA_FUNCTION_FILE')) app.http('extra', { handler: () => ({ body: 'extra' }) });`,
+    });
+  }
+
+  function restartSettings(): Record<string, string> {
+    return {
+      EXTRA_FUNCTION_FILE: path.join(dir, 'extra-function'),
+      LOAD_FAIL_FILE: path.join(dir, 'fail-load'),
+      CRASH_LOOP_FILE: path.join(dir, 'crash-loop'),
+    };
+  }
+
+  /** Returns the failure of `host` if it has settled by now, else undefined. */
+  async function settledFailure(host: RunningHost): Promise<Error | undefined> {
+    return Promise.race([host.failure, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100))]);
+  }
+
+  it('rejects a restarted thread with other functions', async () => {
+    const records: LogRecord[] = [];
+    const settings = restartSettings();
+    const host = await start({ appDir: writeRestartApp(), workers: 2, settings }, records);
+    const before = await threadsServing(host, 2);
+    expect(before.size).toBe(2);
+
+    fs.writeFileSync(settings.EXTRA_FUNCTION_FILE, '');
+    expect((await fetch(`${host.url}/api/crash`, { method: 'POST' })).status).toBe(500);
+    const mismatch = await waitFor(() =>
+      records.find((record) => record.msg === 'restarted app worker registered other functions; not using it'),
+    );
+    expect(mismatch.level).toBe(60);
+    expect(mismatch.expected).toEqual(['crash', 'whoami']);
+    expect(mismatch.actual).toEqual(['crash', 'extra', 'whoami']);
+
+    const after = await threadsServing(host, 4);
+    expect(after.size).toBe(1);
+    expect(before.has([...after][0])).toBe(true);
+    expect((await fetch(`${host.url}/api/extra`)).status).toBe(404);
+    expect(records.filter((record) => record.level === 60)).toEqual([mismatch]);
+    expect(records.some((record) => record.msg === 'app worker restarted')).toBe(false);
+    expect(await settledFailure(host)).toBeUndefined();
+  });
+
+  it('stops the host after its only restart fails', async () => {
+    const records: LogRecord[] = [];
+    const settings = restartSettings();
+    const host = await start({ appDir: writeRestartApp(), settings }, records);
+    fs.writeFileSync(settings.EXTRA_FUNCTION_FILE, '');
+    expect((await fetch(`${host.url}/api/crash`, { method: 'POST' })).status).toBe(500);
+
+    const failure = await host.failure;
+    expect(failure.message).toBe(
+      'no app worker thread is left: The restarted app worker registered the functions [crash, extra, whoami], ' +
+        'but the host started with [crash, whoami]: every worker thread loads the app, so register functions ' +
+        'unconditionally at load time. Fix the crash and start the host again. Batches that were running resume ' +
+        `from their saved state in ${host.dataDir}`,
+    );
+    await host.stop();
+    expect(records.filter((record) => record.level === 60).map((record) => record.msg)).toEqual([
+      'restarted app worker registered other functions; not using it',
+      'no app worker thread is left; stopping the host',
+    ]);
+  });
+
+  it('stops the host when no thread is left', async () => {
+    const records: LogRecord[] = [];
+    const settings = restartSettings();
+    const host = await start({ appDir: writeRestartApp(), workers: 2, settings }, records);
+    const before = await threadsServing(host, 2);
+    expect(before.size).toBe(2);
+
+    // One thread ends again after each restart until its supervisor gives up.
+    fs.writeFileSync(settings.CRASH_LOOP_FILE, '');
+    expect((await fetch(`${host.url}/api/crash`, { method: 'POST' })).status).toBe(500);
+    const crashLoop = await waitFor(
+      () => records.find((record) => record.msg === 'app worker keeps exiting; not restarting it'),
+      60000,
+    );
+    fs.rmSync(settings.CRASH_LOOP_FILE);
+    const survivors = await threadsServing(host, 3);
+    expect(survivors.size).toBe(1);
+    expect(before.has([...survivors][0])).toBe(true);
+    expect(await settledFailure(host)).toBeUndefined();
+
+    // The restart of the last thread fails, so none is left.
+    fs.writeFileSync(settings.LOAD_FAIL_FILE, '');
+    expect((await fetch(`${host.url}/api/crash`, { method: 'POST' })).status).toBe(500);
+    const failure = await host.failure;
+    expect(failure.message).toBe(
+      'no app worker thread is left: The app worker could not be restarted: Loading index.js failed: ' +
+        'Error: LOAD_FAIL_FILE exists. Fix the crash and start the host again. Batches that were running resume ' +
+        `from their saved state in ${host.dataDir}`,
+    );
+    const fatal = records.filter((record) => record.msg === 'no app worker thread is left; stopping the host');
+    expect(fatal).toHaveLength(1);
+    expect(fatal[0]).toMatchObject({ level: 60, workers: 2, restarts: 7 });
+    expect(fatal[0].reason).toBe(
+      'The app worker could not be restarted: Loading index.js failed: Error: LOAD_FAIL_FILE exists',
+    );
+    expect(fatal[0].worker).toBeUndefined();
+    expect(crashLoop.worker).not.toBe(records.find((record) => record.msg === 'app worker restart failed')?.worker);
+
+    // The host stopped by itself, so the server no longer listens and the task hub lock is released.
+    await host.stop();
+    expect(records.some((record) => record.msg === 'host stopped')).toBe(true);
+    expect(records.some((record) => record.msg === 'host stop step failed')).toBe(false);
+    await expect(fetch(`${host.url}/api/whoami`)).rejects.toThrow();
+    expect(fs.readdirSync(host.dataDir).filter((file) => file.endsWith('.lock'))).toEqual([]);
+  });
+
   it('rejects threads that register different functions', async () => {
     const appDir = writeApp({
       'package.json': JSON.stringify({ main: 'index.js' }),
