@@ -60,15 +60,17 @@ export async function startHeldBlobProxy(azuriteBlobPort: number, heldPath: stri
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
+  const release = (): void => {
+    released = true;
+    for (const resume of waiting.splice(0)) resume();
+  };
+
   return {
     port: (server.address() as AddressInfo).port,
     reached,
-    release() {
-      released = true;
-      for (const resume of waiting.splice(0)) resume();
-    },
+    release,
     close() {
-      this.release();
+      release();
       agent.destroy();
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));
