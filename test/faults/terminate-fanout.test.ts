@@ -12,11 +12,21 @@ import {
   waitFor,
   waitForBatchEnd,
 } from './support/batch-api';
+import { groupStarts } from '../../functions/src/batch/map-groups';
+import { DEFAULT_MAP_GROUP_BYTES, DEFAULT_MAP_GROUP_FILES } from '../../functions/src/settings';
 import { FaultStack, startFaultStack } from './support/fault-stack';
 import { SALES_MANIFEST, salesFiles, uploadSalesBatch } from './support/sales-batch';
 
 const FILE_COUNT = 200;
 const CHUNK_SIZE = 20;
+const FILES = salesFiles(FILE_COUNT, 1000);
+/** Map activities of the whole batch: the files of each chunk split into groups with the default limits. */
+const MAP_ACTIVITIES = Array.from({ length: FILE_COUNT / CHUNK_SIZE }, (_, chunk) => {
+  const sizes = FILES.slice(chunk * CHUNK_SIZE, (chunk + 1) * CHUNK_SIZE).map((file) =>
+    Buffer.byteLength(file.content),
+  );
+  return groupStarts(sizes, { files: DEFAULT_MAP_GROUP_FILES, bytes: DEFAULT_MAP_GROUP_BYTES }).length;
+}).reduce((sum, groups) => sum + groups, 0);
 
 describe('terminate during the fan-out', () => {
   let stack: FaultStack;
@@ -31,7 +41,7 @@ describe('terminate during the fan-out', () => {
     taskHubInstances(stack.dataDir).filter((row) => row.instance_id.startsWith('batch-stop'));
 
   it('stops the run and its chunks and writes no result', async () => {
-    await uploadSalesBatch(stack.blobs, 'stop', salesFiles(FILE_COUNT, 1000), {
+    await uploadSalesBatch(stack.blobs, 'stop', FILES, {
       ...SALES_MANIFEST,
       chunkSize: CHUNK_SIZE,
     });
@@ -60,7 +70,7 @@ describe('terminate during the fan-out', () => {
     const late = activities.filter((row) => row.scheduled_at > terminatedAt);
     const maps = activities.filter((row) => row.name === 'mapBlob' && row.status === 'Completed');
     process.stdout.write(
-      `terminated at ${JSON.stringify(progress)}: ${maps.length} of ${FILE_COUNT} files mapped, ` +
+      `terminated at ${JSON.stringify(progress)}: ${maps.length} of ${MAP_ACTIVITIES} map activities completed, ` +
         `${activities.length} activity calls, ${late.length} scheduled after the terminate, ` +
         `chunk states ${JSON.stringify(settled.map((row) => row.status))}\n`,
     );
@@ -73,7 +83,7 @@ describe('terminate during the fan-out', () => {
     expect(late).toEqual([]);
     expect(activities).toHaveLength(activitiesAtEnd);
     expect(activities.filter((row) => ['Scheduled', 'Running'].includes(row.status))).toEqual([]);
-    expect(maps.length).toBeLessThan(FILE_COUNT);
+    expect(maps.length).toBeLessThan(MAP_ACTIVITIES);
     expect(await blobExists(stack.blobs, 'results', 'stop/summary.json')).toBe(false);
     expect(view.status).toBe('failed');
     expect(view.result).toBeUndefined();
