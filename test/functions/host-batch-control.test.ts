@@ -197,6 +197,30 @@ describe('batch control on the local host', () => {
     expect(summary).toMatchObject({ mode: 'full', totalBlobs: 6, failedBlobs: 1 });
   });
 
+  it('redrive during the first run is a 409', async () => {
+    // A leased latest-run blob makes the result write fail and retry (HTTP 412), so the first run stays active.
+    const work = host.blobs.getContainerClient('work');
+    await work.createIfNotExists();
+    const latest = work.getBlockBlobClient('first-e2e/latest-run.json');
+    await latest.upload('{}', 2);
+    const lease = latest.getBlobLeaseClient();
+    await lease.acquireLease(-1);
+    await uploadBatch(host.blobs, 'first-e2e', [csvFile('a.csv', makeRows(1, 5))], SALES_MANIFEST);
+    await waitUntil(async () => {
+      const view = await request(host, 'GET', '/api/batches/first-e2e');
+      return (view.body.progress as { phase?: string } | null)?.phase === 'writing' ? view : undefined;
+    });
+
+    const redrive = await request(host, 'POST', '/api/batches/first-e2e/redrive');
+    await lease.releaseLease();
+    const view = await waitForBatch(host, 'first-e2e', { timeoutMs: 100000 });
+
+    expect(redrive.status).toBe(409);
+    expect(String(redrive.body.error)).toContain('Batch first-e2e is running as instance batch-first-e2e');
+    expect(String(redrive.body.error)).toContain('terminate it with POST /api/batches/first-e2e/terminate');
+    expect(view.status).toBe('completed');
+  });
+
   it('manifest during an active run logs the recovery', async () => {
     await uploadBatch(host.blobs, 'busy-e2e', [csvFile('a.csv', makeRows(1, 5))], SALES_MANIFEST);
     await waitForBatch(host, 'busy-e2e');
@@ -258,7 +282,7 @@ describe('batch control on the local host', () => {
       request(host, 'DELETE', '/api/batches/stop-e2e'),
     ]);
     expect(conflict.status).toBe(409);
-    expect(String(conflict.body.error)).toContain('terminate it with POST /api/batches/{batchId}/terminate');
+    expect(String(conflict.body.error)).toContain('terminate it with POST /api/batches/stop-e2e/terminate');
     expect(purgeWhileRunning.status).toBe(409);
 
     const terminated = await request(host, 'POST', '/api/batches/stop-e2e/terminate', '{"reason":"test stop"}');

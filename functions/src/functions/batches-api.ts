@@ -49,6 +49,11 @@ async function startBatch(batchId: string, request: HttpRequest, client: Durable
 async function redriveBatch(batchId: string, request: HttpRequest, client: DurableClient, context: InvocationContext) {
   await readJsonObjectBody(request, []);
   const latest = await readLatestRun(batchId);
+  if (!latest || !latest.mapped || latest.failed === 0) {
+    // An active run has not written its result yet, so the latest result may describe the run before it, or none.
+    const status = await findStatus(client, batchInstanceId(batchId));
+    if (status && isActive(status)) throw activeRunConflict(batchId, status.instanceId, status.runtimeStatus);
+  }
   if (!latest || !latest.mapped) {
     throw new NotFoundError(`Batch ${batchId} has no previous run with results to redrive: start it with POST first`);
   }
@@ -100,12 +105,7 @@ async function startRun(request: HttpRequest, client: DurableClient, context: In
     const fields = { batchId: start.batchId, instanceId: outcome.instanceId, runtimeStatus: outcome.runtimeStatus };
     logEvent(context, 'info', LogEvent.startRaced, { ...fields, trigger: 'http' });
   }
-  if (!outcome.started) {
-    throw new ConflictError(
-      `Batch ${start.batchId} is ${outcome.runtimeStatus.toLowerCase()} as instance ${outcome.instanceId}: ` +
-        'wait for it to finish or terminate it with POST /api/batches/{batchId}/terminate',
-    );
-  }
+  if (!outcome.started) throw activeRunConflict(start.batchId, outcome.instanceId, outcome.runtimeStatus);
   logEvent(context, 'info', LogEvent.apiBatchCommand, {
     command: start.mode === 'redrive' ? 'redrive' : 'start',
     batchId: start.batchId,
@@ -113,6 +113,13 @@ async function startRun(request: HttpRequest, client: DurableClient, context: In
     runId: outcome.runId,
   });
   return client.createCheckStatusResponse(request, outcome.instanceId);
+}
+
+function activeRunConflict(batchId: string, instanceId: string, runtimeStatus: string): ConflictError {
+  return new ConflictError(
+    `Batch ${batchId} is ${runtimeStatus.toLowerCase()} as instance ${instanceId}: ` +
+      `wait for it to finish or terminate it with POST /api/batches/${batchId}/terminate`,
+  );
 }
 
 async function getBatch(batchId: string, _request: HttpRequest, client: DurableClient) {
