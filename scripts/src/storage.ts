@@ -17,7 +17,11 @@ export interface StorageOptions {
 
 export interface Storage {
   blobs: BlobServiceClient;
-  queues: QueueServiceClient;
+  /**
+   * Opens the queue service. It is created on first use, because only the stack needs a queue and a connection
+   * string with a BlobEndpoint but no QueueEndpoint is enough for the CLI.
+   */
+  queues(): QueueServiceClient;
   /** Blob endpoint URL, used in error messages. */
   endpoint: string;
   /** Source of the endpoint, used in error messages. */
@@ -33,7 +37,7 @@ export function openStorage(options: StorageOptions = {}): Storage {
     // NOTE: the tests run against Azurite only, so this Entra ID path is checked by type only.
     const credential = new DefaultAzureCredential();
     const blobs = new BlobServiceClient(`https://${options.account}.blob.core.windows.net`, credential);
-    const queues = new QueueServiceClient(`https://${options.account}.queue.core.windows.net`, credential);
+    const queues = () => new QueueServiceClient(`https://${options.account}.queue.core.windows.net`, credential);
     return { blobs, queues, endpoint: blobs.url, origin: options.origin };
   }
   const connectionString =
@@ -41,14 +45,24 @@ export function openStorage(options: StorageOptions = {}): Storage {
     process.env[DATA_CONNECTION] ??
     process.env[HOST_CONNECTION] ??
     azuriteConnectionString(DEFAULT_PORTS.blob, DEFAULT_PORTS.queue, DEFAULT_PORTS.table);
-  try {
-    const blobs = BlobServiceClient.fromConnectionString(connectionString);
-    const queues = QueueServiceClient.fromConnectionString(connectionString);
-    return { blobs, queues, endpoint: blobs.url, origin: options.origin };
-  } catch (error) {
+  const invalid = (error: unknown) => {
     const origin = options.origin ? ` (${options.origin})` : '';
-    throw new CliError(`invalid storage connection string${origin}: ${describeError(error)}`);
+    return new CliError(`invalid storage connection string${origin}: ${describeError(error)}`);
+  };
+  let blobs: BlobServiceClient;
+  try {
+    blobs = BlobServiceClient.fromConnectionString(connectionString);
+  } catch (error) {
+    throw invalid(error);
   }
+  const queues = () => {
+    try {
+      return QueueServiceClient.fromConnectionString(connectionString);
+    } catch (error) {
+      throw invalid(error);
+    }
+  };
+  return { blobs, queues, endpoint: blobs.url, origin: options.origin };
 }
 
 /** Runs a storage call and replaces an unreachable endpoint or a denied request with a one-line CliError. */
@@ -75,7 +89,7 @@ export async function ensureStorageResources(storage: Storage): Promise<void> {
     for (const name of [INPUT_CONTAINER, RESULTS_CONTAINER, WORK_CONTAINER]) {
       await storage.blobs.getContainerClient(name).createIfNotExists();
     }
-    await storage.queues.getQueueClient(BLOB_CREATED_QUEUE).createIfNotExists();
+    await storage.queues().getQueueClient(BLOB_CREATED_QUEUE).createIfNotExists();
   });
 }
 

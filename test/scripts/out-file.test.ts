@@ -3,7 +3,7 @@ import net from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { RunningAzurite } from '../../scripts/src/azurite';
+import { AZURITE_ACCOUNT, AZURITE_KEY, RunningAzurite } from '../../scripts/src/azurite';
 import { ensureStorageResources, openStorage, resultsContainer } from '../../scripts/src/storage';
 import { useAzurite } from '../support/azurite';
 import { builtScript, expectOneLineError, freePort, runScript } from './run-script';
@@ -120,5 +120,19 @@ describe('result --out', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(await readFile(out, 'utf8')).toBe('{"batchId":"saved"}');
+  });
+
+  it('reads storage through a BlobEndpoint alone', async () => {
+    const connection = [
+      'DefaultEndpointsProtocol=http',
+      `AccountName=${AZURITE_ACCOUNT}`,
+      `AccountKey=${AZURITE_KEY}`,
+      `BlobEndpoint=http://127.0.0.1:${azurite.blobPort}/${AZURITE_ACCOUNT}`,
+    ].join(';');
+    const run = await runScript(builtScript('cli'), ['result', 'saved', '--connection-string', connection]);
+
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('{"batchId":"saved"}\n');
+    expect(run.code).toBe(0);
   });
 });
