@@ -141,6 +141,10 @@ export class HostHttpServer {
   }
 
   async #dispatch(request: HostHttpRequest): Promise<HostHttpResponse> {
+    const { pathname } = request.url;
+    if (!isValidPercentEncoding(pathname)) {
+      return jsonError(400, `The path ${pathname} has an invalid percent-encoding: write a literal % as %25`);
+    }
     for (const handler of this.#handlers) {
       const response = await handler.handle(request);
       if (response) return response;
@@ -202,4 +206,14 @@ function send(res: http.ServerResponse, response: HostHttpResponse): void {
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** Returns false when a `%` in the path does not start a sequence that decodes to UTF-8 text. */
+function isValidPercentEncoding(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -105,6 +105,16 @@ describe('HTTP server options', () => {
     expect(await (await fetch(`${host.url}/api/some/deep/path`)).text()).toBe('catch-all some/deep/path');
   });
 
+  it('rejects an invalid percent-encoding with 400', async () => {
+    const host = await start(writeApp(URL_APP));
+    for (const path of ['/api/%ZZ', '/api/items/%E0%A4%A', '/api/100%']) {
+      const response = await fetch(`${host.url}${path}`);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toContain(`The path ${path} has an invalid`);
+    }
+    expect(await (await fetch(`${host.url}/api/a%25b`)).text()).toBe('catch-all a%b');
+  });
+
   it('asks added handlers for paths the functions do not serve', async () => {
     const host = await start(
       writeApp({ ...URL_APP, 'index.js': "require('@azure/functions').app.http('only', { handler: () => ({}) });" }),
