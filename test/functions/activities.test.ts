@@ -243,6 +243,24 @@ describe('batch activities on Azurite', () => {
     expect(run.output.status).toBe('failed');
   });
 
+  it('non-UTF-8 manifest fails batch', async () => {
+    await uploadBatch(service, 'latin1-manifest', [csvFile('a.csv', makeRows(1, 3))], SALES_MANIFEST);
+    const bytes = Buffer.from('{"groupBy": ["r\xe9gion"], "metrics": ["amount"]}', 'latin1');
+    await service
+      .getContainerClient('input')
+      .getBlockBlobClient('latin1-manifest/_manifest.json')
+      .upload(bytes, bytes.length);
+
+    const run = await runActivities('latin1-manifest');
+
+    const message =
+      'Invalid manifest: not valid UTF-8 (the byte sequence at offset 15 is malformed). ' +
+      'Save _manifest.json as UTF-8 and upload it again.';
+    expect(run.listing).toEqual({ ok: false, error: { kind: 'invalid-manifest', message } });
+    expect(run.maps).toEqual([]);
+    expect(await summaryOf('latin1-manifest')).toMatchObject({ status: 'failed', error: { kind: 'invalid-manifest' } });
+  });
+
   it('README lists summary.json fields', async () => {
     await uploadBatch(service, 'readme-ok', [csvFile('a.csv', makeRows(1, 3))], SALES_MANIFEST);
     await uploadBatch(service, 'readme-bad', [], { groupBy: 'region' });

@@ -43,8 +43,9 @@ const rangeCases: FieldCase[] = [
   { field: 'files', value: ['a'.repeat(1025)], problem: 'has 1025 characters, out of range' },
   { field: 'toleratedFailurePercentage', value: 100.5, problem: 'is out of range: it must be from 0 to 100' },
   { field: 'toleratedFailurePercentage', value: -1, problem: 'is out of range: it must be from 0 to 100' },
-  { field: 'maxItems', value: 0, problem: 'is out of range: it must be at least 1' },
-  { field: 'maxItems', value: 2 ** 53, problem: 'is out of range: it must be at least 1' },
+  { field: 'maxItems', value: 0, problem: 'is out of range: it must be from 1 to 9007199254740991 (2^53 - 1)' },
+  { field: 'maxItems', value: 2 ** 53, problem: 'is out of range: it must be from 1 to 9007199254740991 (2^53 - 1)' },
+  { field: 'maxItems', value: 1e20, problem: 'is out of range: it must be from 1 to 9007199254740991 (2^53 - 1)' },
   { field: 'chunkSize', value: 0, problem: 'is out of range: it must be from 1 to 5000' },
   { field: 'chunkSize', value: 5001, problem: 'is out of range: it must be from 1 to 5000' },
   { field: 'chunkSize', value: 1e12, problem: 'is out of range: it must be from 1 to 5000' },
@@ -121,5 +122,83 @@ describe('manifest files', () => {
     expect(error.message).toContain('Invalid manifest field "files"');
     expect(error.message).toContain('list at least one file');
     expect(error.message).toContain('remove "files" to take every blob under the prefix');
+  });
+});
+
+/** Parses manifest text as given, so numbers keep their JSON spelling, and returns the error. */
+function rejectionOfText(text: string | Uint8Array): InvalidInputError {
+  try {
+    parseManifest(text);
+  } catch (error) {
+    if (error instanceof InvalidInputError) return error;
+    throw error;
+  }
+  throw new Error(`parseManifest accepted ${String(text)}`);
+}
+
+describe('manifest numbers beyond a double or a safe integer', () => {
+  test.each([
+    ['maxItems', '1e400'],
+    ['maxItems', '-1e400'],
+    ['chunkSize', '1e400'],
+    ['toleratedFailurePercentage', '1e400'],
+  ])('%s = %s names Infinity', (field, literal) => {
+    const error = rejectionOfText(`{"${field}": ${literal}}`);
+    expect(error.field).toBe(field);
+    const name = literal.startsWith('-') ? '-Infinity' : 'Infinity';
+    expect(error.message).toContain(`the value ${name} is not a finite number`);
+    expect(error.message).toContain('such as 1e400, reads as Infinity');
+    expect(error.message).not.toContain('null');
+    expect(error.message).not.toContain('is not an integer');
+  });
+
+  test('quantile 1e400 names Infinity', () => {
+    const error = rejectionOfText('{"quantiles": [0.5, 1e400]}');
+    expect(error.message).toContain('the value [0.5,Infinity] has item 1 = Infinity, which is not a finite number');
+    expect(error.message).not.toContain('null');
+  });
+
+  test.each(['9007199254740992', '9007199254740993', '18446744073709551616'])(
+    'maxItems = %s names 2^53 - 1',
+    (literal) => {
+      const error = rejectionOfText(`{"maxItems": ${literal}}`);
+      expect(error.message).toContain('is out of range: it must be from 1 to 9007199254740991 (2^53 - 1)');
+      expect(error.message).not.toContain('at least');
+    },
+  );
+
+  test('chunkSize past 2^53 names 5000', () => {
+    const error = rejectionOfText('{"chunkSize": 9007199254740993}');
+    expect(error.message).toContain('the value 9007199254740992 is out of range: it must be from 1 to 5000');
+  });
+});
+
+describe('manifest encoding', () => {
+  test('byte 0xFF fails as invalid UTF-8', () => {
+    const bytes = Buffer.concat([Buffer.from('{"groupBy": ["'), Buffer.from([0xff]), Buffer.from('"]}')]);
+    const error = rejectionOfText(bytes);
+    expect(error.field).toBe('manifest');
+    expect(error.message).toBe(
+      'Invalid manifest: not valid UTF-8 (the byte sequence at offset 14 is malformed). ' +
+        'Save _manifest.json as UTF-8 and upload it again.',
+    );
+    expect(error.message).not.toContain('\uFFFD');
+  });
+
+  test('cut-off sequence names its lead byte', () => {
+    const bytes = Buffer.concat([Buffer.from('{"groupBy": ["'), Buffer.from([0xe2, 0x82])]);
+    expect(rejectionOfText(bytes).message).toContain('the byte sequence at offset 14 is malformed');
+  });
+
+  test('UTF-16 manifest names its BOM', () => {
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"groupBy":["a"]}', 'utf16le')]);
+    expect(rejectionOfText(bytes).message).toContain(
+      'not valid UTF-8 (it starts with the byte order mark FF FE (UTF-16 little-endian))',
+    );
+  });
+
+  test('UTF-8 with BOM is read', () => {
+    const bytes = Buffer.from('\uFEFF{"groupBy": ["Zürich 東京"]}', 'utf8');
+    expect(parseManifest(bytes).groupBy).toEqual(['Zürich 東京']);
   });
 });

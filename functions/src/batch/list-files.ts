@@ -3,7 +3,7 @@ import { InvalidInputError } from '../pipeline/errors';
 import { parseManifest } from '../pipeline/manifest';
 import { truncateMessage } from '../pipeline/truncate';
 import { FailedBlob, Manifest } from '../pipeline/types';
-import { containerClient, readText } from '../storage/blobs';
+import { containerClient, readBytes, readText } from '../storage/blobs';
 import {
   DEFAULT_MAX_FILES,
   INPUT_CONTAINER,
@@ -90,7 +90,7 @@ function rejectListing(input: ListInput, error: BatchError, logger: EventLogger)
 type Plan = { run: RunManifest; files: string[]; sizes: Map<string, number> } | { error: BatchError };
 
 async function planFullRun(batchId: string, defaultLimit: number): Promise<Plan> {
-  const blob = await readText(INPUT_CONTAINER, manifestBlobName(batchId));
+  const blob = await readBytes(INPUT_CONTAINER, manifestBlobName(batchId));
   if (!blob) {
     const message = `Manifest ${INPUT_CONTAINER}/${manifestBlobName(batchId)} not found: upload it after the batch files`;
     return { error: { kind: 'manifest-not-found', message } };
@@ -98,7 +98,7 @@ async function planFullRun(batchId: string, defaultLimit: number): Promise<Plan>
 
   let manifest: Manifest;
   try {
-    manifest = parseManifest(blob.text);
+    manifest = parseManifest(blob.bytes);
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
     return { error: { kind: 'invalid-manifest', message: truncateMessage(error.message) } };

@@ -42,6 +42,47 @@ export async function* decodeUtf8(source: ByteSource, counter: ByteCounter): Asy
   }
 }
 
+/** Names the UTF-16 byte order mark that `bytes` starts with (FF FE or FE FF), or undefined. */
+export function utf16ByteOrderMark(bytes: Uint8Array): string | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'FF FE (UTF-16 little-endian)';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'FE FF (UTF-16 big-endian)';
+  return undefined;
+}
+
+/**
+ * Decodes complete UTF-8 text, such as a manifest, dropping a leading byte order mark. Returns the byte offset of
+ * the first malformed sequence instead when there is one.
+ */
+export function decodeUtf8Text(bytes: Uint8Array): { ok: true; text: string } | { ok: false; offset: number } {
+  if (decodes(bytes, false)) {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  }
+  // A prefix decodes in streaming mode unless it contains a malformed sequence, and so does every shorter prefix.
+  let valid = 0;
+  let invalid = bytes.length;
+  while (invalid - valid > 1) {
+    const middle = Math.floor((valid + invalid) / 2);
+    if (decodes(bytes.subarray(0, middle), true)) valid = middle;
+    else invalid = middle;
+  }
+  // The last prefix that decodes may end inside the malformed sequence: back off to its lead byte.
+  let offset = valid;
+  if (!decodes(bytes.subarray(0, valid), false)) {
+    offset = valid - 1;
+    while (offset > 0 && (bytes[offset] & 0xc0) === 0x80) offset -= 1;
+  }
+  return { ok: false, offset };
+}
+
+function decodes(bytes: Uint8Array, stream: boolean): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function decodeOrThrow(decoder: TextDecoder, bytes: Uint8Array, offset: number, stream: boolean): string {
   try {
     return decoder.decode(bytes, { stream });

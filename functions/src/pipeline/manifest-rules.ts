@@ -1,5 +1,6 @@
 import { MANIFEST_BLOB_NAME } from '../settings';
 import { quantileField } from './quantile-field';
+import { describeValue } from './truncate';
 
 /** Maximum length of a blob name in Azure Storage, in characters. */
 const MAX_BLOB_NAME = 1024;
@@ -52,7 +53,7 @@ export const MANIFEST_RULES: readonly FieldRule[] = [
   },
   {
     field: 'maxItems',
-    allowed: 'a positive integer',
+    allowed: `a positive integer up to ${describeLimit(Number.MAX_SAFE_INTEGER)}`,
     check: (value) => checkNumber(value, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true }),
   },
   {
@@ -69,10 +70,16 @@ function checkFormat(value: unknown): string | undefined {
   return value === 'csv' || value === 'ndjson' ? undefined : 'is not a known format';
 }
 
-/** Checks the type first, then integrality, then the range, so each message names the first rule broken. */
+/**
+ * Checks the type first, then finiteness, then integrality, then the range, so each message names the first rule
+ * broken. JSON.parse reads a number beyond the range of a double, such as 1e400, as Infinity.
+ */
 function checkNumber(value: unknown, range: NumberRange): string | undefined {
   if (typeof value !== 'number') {
     return 'is not a number';
+  }
+  if (!Number.isFinite(value)) {
+    return 'is not a finite number: a JSON number beyond the range of a double, such as 1e400, reads as Infinity';
   }
   if (range.integer && !Number.isInteger(value)) {
     return 'is not an integer';
@@ -84,10 +91,12 @@ function checkNumber(value: unknown, range: NumberRange): string | undefined {
   if (range.exclusive) {
     return `is out of range: it must be greater than ${range.min} and less than ${range.max}`;
   }
-  if (range.max === Number.MAX_SAFE_INTEGER) {
-    return `is out of range: it must be at least ${range.min}`;
-  }
-  return `is out of range: it must be from ${range.min} to ${range.max}`;
+  return `is out of range: it must be from ${range.min} to ${describeLimit(range.max)}`;
+}
+
+/** Names a bound, with 2^53 - 1 spelled out: a larger integer has no exact double, so JSON cannot carry it exactly. */
+function describeLimit(limit: number): string {
+  return limit === Number.MAX_SAFE_INTEGER ? `${limit} (2^53 - 1)` : String(limit);
 }
 
 function checkList(value: unknown, checkItem: (item: unknown) => string | undefined): string | undefined {
@@ -99,10 +108,10 @@ function checkList(value: unknown, checkItem: (item: unknown) => string | undefi
   for (const [index, item] of value.entries()) {
     const problem = checkItem(item);
     if (problem) {
-      return `has item ${index} = ${JSON.stringify(item)}, which ${problem}`;
+      return `has item ${index} = ${describeValue(item)}, which ${problem}`;
     }
     if (seen.has(item)) {
-      return `has item ${index} = ${JSON.stringify(item)}, which is a duplicate`;
+      return `has item ${index} = ${describeValue(item)}, which is a duplicate`;
     }
     seen.add(item);
   }

@@ -1,3 +1,5 @@
+import { MANIFEST_BLOB_NAME } from '../settings';
+import { decodeUtf8Text, utf16ByteOrderMark } from './decode';
 import { InvalidInputError } from './errors';
 import { MANIFEST_RULES } from './manifest-rules';
 import { describeValue } from './truncate';
@@ -11,10 +13,11 @@ const KNOWN_FIELDS = MANIFEST_RULES.map((rule) => rule.field);
 /**
  * Parses and validates `_manifest.json` and applies the defaults. Throws InvalidInputError naming the
  * first invalid field, its value and what is allowed. Every field is optional and unknown fields are
- * rejected, so a misspelled field cannot be silently ignored.
+ * rejected, so a misspelled field cannot be silently ignored. Bytes must be UTF-8: a malformed sequence
+ * is an error, not a replacement character in a column name.
  */
-export function parseManifest(text: string): Manifest {
-  const input = parseObject(text);
+export function parseManifest(content: string | Uint8Array): Manifest {
+  const input = parseObject(typeof content === 'string' ? content : decodeManifest(content));
 
   for (const field of Object.keys(input)) {
     if (!KNOWN_FIELDS.includes(field)) {
@@ -63,6 +66,22 @@ export function formatForFile(name: string, manifest: Pick<Manifest, 'format'>):
     return 'ndjson';
   }
   return undefined;
+}
+
+function decodeManifest(bytes: Uint8Array): string {
+  const decoded = decodeUtf8Text(bytes);
+  if (decoded.ok) {
+    return decoded.text;
+  }
+  const bom = utf16ByteOrderMark(bytes);
+  const found = bom
+    ? `it starts with the byte order mark ${bom}`
+    : `the byte sequence at offset ${decoded.offset} is malformed`;
+  throw new InvalidInputError(
+    `Invalid manifest: not valid UTF-8 (${found}). Save ${MANIFEST_BLOB_NAME} as UTF-8 and upload it again.`,
+    'manifest',
+    Buffer.from(bytes.subarray(decoded.offset, decoded.offset + 4)).toString('hex'),
+  );
 }
 
 function parseObject(text: string): Record<string, unknown> {

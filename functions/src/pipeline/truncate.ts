@@ -19,13 +19,22 @@ export function truncateMessage(message: string, maxBytes = MAX_MESSAGE_BYTES): 
   return bytes.subarray(0, end).toString('utf8') + suffix;
 }
 
-/** Renders a user value for a message: JSON, capped at 200 characters. */
+/** JSON writes Infinity and NaN as null, so a marked string replaces them until the placeholder is replaced. */
+const NON_FINITE_MARK = '\u0000non-finite:';
+const NON_FINITE_PLACEHOLDER = /"\\u0000non-finite:(-?Infinity|NaN)"/g;
+
+/** Renders a user value for a message: JSON, capped at 200 characters. Infinity and NaN keep their names. */
 export function describeValue(value: unknown): string {
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value, keepNonFinite) ?? String(value);
   } catch {
     text = String(value);
   }
+  text = text.replace(NON_FINITE_PLACEHOLDER, '$1');
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+function keepNonFinite(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? `${NON_FINITE_MARK}${value}` : value;
 }

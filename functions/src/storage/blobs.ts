@@ -22,18 +22,27 @@ export function isNotFound(error: unknown): boolean {
   return error instanceof RestError && error.statusCode === 404;
 }
 
-/** Reads a blob as UTF-8 text; undefined when the blob does not exist. */
-export async function readText(container: string, name: string): Promise<{ text: string; etag?: string } | undefined> {
+/** Reads a blob's bytes; undefined when the blob does not exist. */
+export async function readBytes(
+  container: string,
+  name: string,
+): Promise<{ bytes: Buffer; etag?: string } | undefined> {
   const client = (await containerClient(container)).getBlobClient(name);
   try {
     const response = await client.download();
     const chunks: Buffer[] = [];
     for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.from(chunk as Buffer));
-    return { text: Buffer.concat(chunks).toString('utf8'), etag: response.etag };
+    return { bytes: Buffer.concat(chunks), etag: response.etag };
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
   }
+}
+
+/** Reads a blob as UTF-8 text; undefined when the blob does not exist. */
+export async function readText(container: string, name: string): Promise<{ text: string; etag?: string } | undefined> {
+  const blob = await readBytes(container, name);
+  return blob === undefined ? undefined : { text: blob.bytes.toString('utf8'), etag: blob.etag };
 }
 
 export async function readJson<T>(container: string, name: string): Promise<T | undefined> {
