@@ -16,7 +16,7 @@ import { CliError, HttpStatusError } from './errors';
 import { loadManifest, ManifestFlags } from './manifest';
 import { formatBytes } from './report';
 import { prepareOutFile } from './out-file';
-import { describeFailures, downloadSummary, parseSummary } from './summary';
+import { describeFailures, downloadSummary, parseSummary, SummaryNotFoundError } from './summary';
 import { isSkippedFile, listDataFiles, normalizeEtag, otherInputBlobs, uploadBatch } from './upload';
 import { batchExitCode, describeOutcome, matchRun, waitForBatch } from './wait';
 import { ApiOptions, ApiUnreachableError, BatchView } from './api';
@@ -225,6 +225,8 @@ export async function resultCommand(id: string, flags: GlobalFlags & { out?: str
   if (flags.out) await prepareOutFile(flags.out);
   const storage = await storageFor(flags);
   const text = await downloadSummary(storage, batchId).catch(async (error: unknown) => {
+    // Only a summary that does not exist can mean that the run wrote none; other storage errors stay as they are.
+    if (!(error instanceof SummaryNotFoundError)) throw error;
     throw (await endedWithoutResult(flags, batchId)) ?? error;
   });
   const failed = parseSummary(text, batchId).failedBlobs;

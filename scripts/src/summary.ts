@@ -30,6 +30,11 @@ export interface BatchSummary {
   [field: string]: unknown;
 }
 
+/** A `summary.json` that storage reports as not found (HTTP 404), as opposed to storage that failed. */
+export class SummaryNotFoundError extends CliError {
+  override name = 'SummaryNotFoundError';
+}
+
 /** Downloads `results/<batchId>/summary.json` as text, exactly as the Function App wrote it. */
 export async function downloadSummary(storage: Storage, batchId: string): Promise<string> {
   return withStorage(storage, async () => {
@@ -38,7 +43,7 @@ export async function downloadSummary(storage: Storage, batchId: string): Promis
       return (await blob.downloadToBuffer()).toString('utf8');
     } catch (error) {
       if (error instanceof RestError && error.statusCode === 404) {
-        throw new CliError(
+        throw new SummaryNotFoundError(
           `no result for batch '${batchId}': results/${batchId}/summary.json does not exist yet; ` +
             `run 'wait ${batchId}' and check its status`,
         );

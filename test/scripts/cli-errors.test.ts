@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { azuriteConnectionString } from '../../scripts/src/azurite';
 import { builtScript, expectOneLineError, freePort, occupyPort, runScript } from './run-script';
+import { scriptedApi } from './scripted-api';
 
 describe('CLI bad input', () => {
   const cli = builtScript('cli');
@@ -72,6 +73,19 @@ describe('CLI bad input', () => {
           'the connection string from --connection-string: .*--data DIR.*--connection-string',
       ),
     );
+  });
+
+  it('names unreachable storage for result of an ended batch', async () => {
+    const completed = { batchId: 'b1', instanceId: 'batch-b1', runtimeStatus: 'Completed', status: 'completed' };
+    const api = await scriptedApi([{ status: 200, body: { ...completed, progress: null } }]);
+    try {
+      const port = await freePort();
+      const connection = azuriteConnectionString(port, port, port);
+      const run = await runScript(cli, ['result', 'b1', '--url', api.url, '--connection-string', connection]);
+      expectOneLineError(run, new RegExp(`cannot reach storage at http://127.0.0.1:${port}/devstoreaccount1, `));
+    } finally {
+      await api.close();
+    }
   });
 
   it('names the storage setting', async () => {
