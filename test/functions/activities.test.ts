@@ -409,6 +409,40 @@ describe('batch activities on Azurite', () => {
     expect(logged?.fields).toMatchObject({ batchId: 'bad-files', instanceId: 'batch-bad-files', kind: 'not-found' });
   });
 
+  it('file with every row rejected fails', async () => {
+    const good = [ndjsonFile('a.ndjson', makeRows(1, 6)), ndjsonFile('b.ndjson', makeRows(2, 6))];
+    const typo = { name: 'typo.ndjson', content: '{"region":"eu","amout":1,"qty":2}\n', rows: [] };
+    const csv = { ...csvFile('sales.csv', makeRows(3, 4)), rows: [] };
+    const files = [...good, typo, csv];
+    await uploadBatch(service, 'all-rejected', files, { ...SALES_MANIFEST, format: 'ndjson' });
+
+    const run = await runActivities('all-rejected');
+
+    expect(run.output).toMatchObject({ status: 'failed', total: 4, succeeded: 2, failed: 2 });
+    const failed = (await readResult(service, 'all-rejected', 'failed.jsonl'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(failed.map((line) => [line.blob, line.kind])).toEqual([
+      ['sales.csv', 'all-rows-rejected'],
+      ['typo.ndjson', 'all-rows-rejected'],
+    ]);
+    expect(failed[0].message).toContain('all 5 data rows were rejected');
+    expect(failed[0].message).toContain('The file is not NDJSON');
+    expect(failed[1].message).toContain('line 1: field "amount" is missing or null');
+    const summary = await summaryOf('all-rejected');
+    expect(summary).toMatchObject({ status: 'failed', failedBlobs: 2, totalBlobs: 4 });
+    expect(summary.input).toMatchObject({ blobs: 2, rows: 12, rejectedRows: 0 });
+    expectGroups(summary.groups, expectedGroups(good.flatMap((file) => file.rows)));
+
+    await uploadBatch(service, 'all-rejected', [], {
+      ...SALES_MANIFEST,
+      format: 'ndjson',
+      toleratedFailurePercentage: 50,
+    });
+    expect((await runActivities('all-rejected')).output).toMatchObject({ status: 'completed', failed: 2 });
+  });
+
   it('tolerated failures still complete', async () => {
     const files = [
       ...Array.from({ length: 4 }, (_, index) => csvFile(`ok${index}.csv`, makeRows(index, 5))),

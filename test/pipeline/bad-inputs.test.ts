@@ -222,6 +222,52 @@ const fileCases: FileCase[] = [
     },
   },
   {
+    name: 'NDJSON rows all missing a metric',
+    format: 'ndjson',
+    content: '{"carrier":"AA","dealy":1}\n\n{"carrier":"UA","dealy":2}\n',
+    check: (result) =>
+      expectError(
+        result,
+        'all-rows-rejected',
+        'The file has no usable row: all 2 data rows were rejected.',
+        'The first rejected row is line 1: field "delay" is missing or null.',
+        'Check that every groupBy and metrics name in the manifest is a field of the file',
+      ),
+  },
+  {
+    name: 'CSV read as NDJSON',
+    format: 'ndjson',
+    content: 'carrier,delay\nAA,1\nUA,2\n',
+    check: (result) =>
+      expectError(
+        result,
+        'all-rows-rejected',
+        'all 3 data rows were rejected',
+        'The first rejected row is line 1: invalid JSON: ',
+        'The file is not NDJSON: set "format" in the manifest',
+      ),
+  },
+  {
+    name: 'CSV whose only row has a text metric',
+    format: 'csv',
+    content: 'carrier,delay\nAA,late\n',
+    check: (result) =>
+      expectError(
+        result,
+        'all-rows-rejected',
+        'its 1 data row was rejected',
+        'line 2: column "delay": not a decimal number: "late"',
+        'Check that the metrics name columns of decimal numbers',
+      ),
+  },
+  {
+    name: 'CSV rows all with too few fields',
+    format: 'csv',
+    content: 'carrier,delay,origin\nAA,1\nUA,2\n',
+    check: (result) =>
+      expectError(result, 'all-rows-rejected', 'expected 3 fields as in the header, found 2', 'fix the rows'),
+  },
+  {
     name: 'NDJSON line over 1 MiB',
     format: 'ndjson',
     content: `{"carrier":"${'A'.repeat(1024 * 1024 + 10)}","delay":1}\n`,

@@ -69,7 +69,8 @@ describe('mergeAll', () => {
   });
 
   test('keeps the 10 smallest rejected samples in any order', async () => {
-    const bad = (n: number) => `carrier,delay\n${Array.from({ length: n }, () => 'AA,x').join('\n')}\n`;
+    // One good row after the bad ones keeps each file usable: a file whose rows are all rejected fails.
+    const bad = (n: number) => `carrier,delay\n${Array.from({ length: n }, () => 'AA,x').join('\n')}\nAA,1\n`;
     const partials = [
       await partialOf(bad(12), 'b.csv'),
       await partialOf(bad(3), 'a.csv'),

@@ -65,7 +65,14 @@ export interface PartialAggregate {
 
 /** Reasons a whole file is not usable; bad rows inside a usable file are counted, not failed. */
 export type FileErrorKind =
-  'unreadable' | 'binary' | 'invalid-encoding' | 'missing-column' | 'parse' | 'not-found' | 'too-many-groups';
+  | 'unreadable'
+  | 'binary'
+  | 'invalid-encoding'
+  | 'missing-column'
+  | 'all-rows-rejected'
+  | 'parse'
+  | 'not-found'
+  | 'too-many-groups';
 
 export interface FileError {
   kind: FileErrorKind;
