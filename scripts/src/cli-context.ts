@@ -40,18 +40,27 @@ export async function apiOptions(flags: GlobalFlags): Promise<ApiOptions> {
   return { url: DEFAULT_API_URL, key: flags.key, origin };
 }
 
-/** Throws a CliError naming the value and its source unless it is an absolute http or https URL. */
+/**
+ * Throws a CliError naming the value and its source unless it is an http or https origin. A path, query or fragment
+ * is rejected, because the CLI appends the API routes to the origin and a 404 there would read as "no run".
+ */
 function assertHttpUrl(value: string, source: string): void {
-  let protocol: string | undefined;
+  let url: URL | undefined;
   try {
-    protocol = new URL(value).protocol;
+    url = new URL(value);
   } catch {
-    protocol = undefined;
+    url = undefined;
   }
-  if (protocol !== 'http:' && protocol !== 'https:') {
+  const example = 'such as http://127.0.0.1:7071 or https://<app>.azurewebsites.net';
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
     throw new CliError(
-      `invalid ${source} '${value}': expected the Function App's origin in the form http://host:port, ` +
-        'such as http://127.0.0.1:7071 or https://<app>.azurewebsites.net',
+      `invalid ${source} '${value}': expected the Function App's origin in the form http://host:port, ${example}`,
+    );
+  }
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    throw new CliError(
+      `invalid ${source} '${value}': expected the Function App's origin without a path, query or fragment, ` +
+        `in the form http://host:port, ${example}`,
     );
   }
 }

@@ -36,6 +36,23 @@ describe('CLI bad input', () => {
     expectOneLineError(run, new RegExp(`invalid --url '${url}': expected .* http://host:port`));
   });
 
+  it.each([['/api'], ['/?code=abc'], ['/#top']])('rejects a URL that ends in %s', async (suffix) => {
+    const url = `${closedUrl}${suffix}`;
+    const run = await runScript(cli, ['status', 'b1', '--url', url]);
+    const value = url.replace(/[?]/g, '\\?');
+    expectOneLineError(
+      run,
+      new RegExp(
+        `invalid --url '${value}': expected .* origin without a path, query or fragment.* http://127.0.0.1:7071`,
+      ),
+    );
+  });
+
+  it('accepts an origin with a trailing slash', async () => {
+    const run = await runScript(cli, ['status', 'flights', '--url', `${closedUrl}/`]);
+    expectOneLineError(run, new RegExp(`cannot reach the Function App at ${closedUrl}/, the URL from --url`));
+  });
+
   it('rejects an invalid FANOUT_URL', async () => {
     const run = await runScript(cli, ['status', 'b1'], { env: { FANOUT_URL: 'notaurl' } });
     expectOneLineError(run, /invalid FANOUT_URL 'notaurl': expected .* http:\/\/host:port/);
