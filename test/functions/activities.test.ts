@@ -216,15 +216,30 @@ describe('batch activities on Azurite', () => {
     });
   });
 
-  it('empty batch gives empty result', async () => {
-    await uploadBatch(service, 'empty-direct', [], SALES_MANIFEST);
+  it('batch without data files fails', async () => {
+    await uploadBatch(service, 'no-data', [], SALES_MANIFEST);
+
+    const run = await runActivities('no-data');
+
+    const message =
+      'Batch no-data has no data files: input/no-data/ contains only _manifest.json. Upload the data files under ' +
+      'input/no-data/, then upload the manifest again or POST /api/batches/no-data';
+    expect(run.listing).toEqual({ ok: false, error: { kind: 'missing-files', message } });
+    expect(run.output).toMatchObject({ status: 'failed', total: 0, error: { kind: 'missing-files', message } });
+    const summary = await summaryOf('no-data');
+    expect(summary).toMatchObject({ status: 'failed', error: { kind: 'missing-files', message }, totalBlobs: 0 });
+  });
+
+  it('header-only file gives empty result', async () => {
+    const files = [{ name: 'empty.csv', content: 'region,amount,qty\n', rows: [] }];
+    await uploadBatch(service, 'empty-direct', files, SALES_MANIFEST);
 
     const run = await runActivities('empty-direct');
 
     const summary = await summaryOf('empty-direct');
-    expect(run.listing).toMatchObject({ ok: true, total: 0, chunks: [] });
+    expect(run.listing).toMatchObject({ ok: true, total: 1 });
     expect(summary).toMatchObject({ status: 'completed', failedBlobs: 0, groups: [] });
-    expect(summary.input).toMatchObject({ blobs: 0, bytes: 0, rows: 0 });
+    expect(summary.input).toMatchObject({ blobs: 1, bytes: 18, rows: 0 });
     expect(await readResult(service, 'empty-direct', 'summary.csv')).toBe(
       'region,count,amount.count,amount.sum,amount.min,amount.max,amount.mean,amount.p50,amount.p95,amount.p99,' +
         'qty.count,qty.sum,qty.min,qty.max,qty.mean,qty.p50,qty.p95,qty.p99\n',

@@ -106,15 +106,16 @@ describe('batch runs on the local host', () => {
     expect(await readResult(host.blobs, 'over-e2e', 'failed.jsonl')).toContain('"blob":"binary.csv"');
   });
 
-  it('empty batch', async () => {
+  it('batch without data files fails', async () => {
     await uploadBatch(host.blobs, 'empty-e2e', [], SALES_MANIFEST);
 
     const view = await waitForBatch(host, 'empty-e2e');
 
-    expect(view).toMatchObject({ status: 'completed', progress: { phase: 'done', total: 0, done: 0, failed: 0 } });
+    expect(view).toMatchObject({ runtimeStatus: 'Completed', status: 'failed', error: { kind: 'missing-files' } });
+    expect(view.error).toMatchObject({ message: expect.stringContaining('Batch empty-e2e has no data files') });
     const summary = await summaryOf('empty-e2e');
-    expect(summary).toMatchObject({ status: 'completed', failedBlobs: 0, totalBlobs: 0, groups: [] });
-    expect(summary.input).toMatchObject({ blobs: 0, rows: 0, bytes: 0 });
+    expect(summary).toMatchObject({ status: 'failed', failedBlobs: 0, totalBlobs: 0, groups: [] });
+    expect(summary.error.kind).toBe('missing-files');
   });
 
   it('invalid manifest fails with its message', async () => {

@@ -110,6 +110,7 @@ async function planFullRun(batchId: string, defaultLimit: number): Promise<Plan>
   const listed = await listInputBlobs(batchId);
   if (!manifest.files) {
     if (listed.size > limit) return tooMany(listed.size);
+    if (listed.size === 0) return noDataFiles(batchId);
     return plan(manifest, blob.etag, [...listed.keys()], listed);
   }
 
@@ -127,6 +128,15 @@ async function planFullRun(batchId: string, defaultLimit: number): Promise<Plan>
 
 function plan(manifest: Manifest, etag: string | undefined, files: string[], sizes: Map<string, number>): Plan {
   return { run: { manifest, manifestEtag: normalizeEtag(etag), total: files.length }, files, sizes };
+}
+
+/** Rejects a prefix with only the manifest, because a run would complete with zero rows and hide a failed upload. */
+function noDataFiles(batchId: string): Plan {
+  const message =
+    `Batch ${batchId} has no data files: ${INPUT_CONTAINER}/${batchId}/ contains only ${MANIFEST_BLOB_NAME}. ` +
+    `Upload the data files under ${INPUT_CONTAINER}/${batchId}/, then upload the manifest again or ` +
+    `POST /api/batches/${batchId}`;
+  return { error: { kind: 'missing-files', message } };
 }
 
 function tooManyFiles(batchId: string, count: number, maxItems: number | undefined, limit: number): Plan {
