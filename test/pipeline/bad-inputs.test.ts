@@ -194,6 +194,39 @@ const fileCases: FileCase[] = [
     check: (result) => expectError(result, 'invalid-encoding', 'at the end of the file'),
   },
   {
+    name: 'UTF-16 little-endian with BOM',
+    format: 'csv',
+    content: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('carrier,delay\nAA,1\n', 'utf16le')]),
+    check: (result) =>
+      expectError(
+        result,
+        'invalid-encoding',
+        'The file is UTF-16, not UTF-8: it starts with the byte order mark FF FE (UTF-16 little-endian).',
+        'Convert it to UTF-8',
+      ),
+  },
+  {
+    name: 'UTF-16 big-endian with BOM',
+    format: 'ndjson',
+    content: Buffer.concat([
+      Buffer.from([0xfe, 0xff]),
+      Buffer.from('{"carrier":"AA","delay":1}\n', 'utf16le').swap16(),
+    ]),
+    check: (result) => expectError(result, 'invalid-encoding', 'FE FF (UTF-16 big-endian)', 'Convert it to UTF-8'),
+  },
+  {
+    name: 'UTF-16 without BOM',
+    format: 'csv',
+    content: Buffer.from('carrier,delay\nAA,1\n', 'utf16le'),
+    check: (result) => expectError(result, 'binary', 'NUL byte at offset 1', 'If it is text in UTF-16 or UTF-32'),
+  },
+  {
+    name: 'one byte 0xFF',
+    format: 'csv',
+    content: Buffer.from([0xff]),
+    check: (result) => expectError(result, 'invalid-encoding', 'not valid UTF-8'),
+  },
+  {
     name: 'NDJSON with a bad line',
     format: 'ndjson',
     content: '{"carrier":"AA","delay":1}\r\n{"carrier":"AA","delay":\n\n{"carrier":"UA","delay":"3"}\n[1,2]\n',
@@ -354,6 +387,40 @@ describe('mapStream on bad input', () => {
       });
       expect(expectOk(result).groups[0].key.carrier).toBe('Zürich 東京 🚀');
     }
+  });
+
+  test('UTF-16 BOM split across chunks', async () => {
+    const content = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('carrier,delay\nAA,1\n', 'utf16le')]);
+    const result = await mapStream(chunkedStream(content, 1), {
+      fileName: 'data.csv',
+      format: 'csv',
+      groupBy: ['carrier'],
+      metrics: ['delay'],
+    });
+    expectError(result, 'invalid-encoding', 'byte order mark FF FE');
+  });
+
+  test('NDJSON group values become strings', async () => {
+    const content = [
+      '{"carrier":1,"delay":1}',
+      '{"carrier":1.0,"delay":"2"}',
+      '{"carrier":"1","delay":" 1e2 "}',
+      '{"carrier":true,"delay":3}',
+      '{"carrier":"true","delay":4}',
+      '{"carrier":1e21,"delay":5}',
+      '{"carrier":-0,"delay":6}',
+      '{"carrier":1.50,"delay":7}',
+      '',
+    ].join('\n');
+    const result = await mapStream(chunkedStream(content), {
+      fileName: 'data.ndjson',
+      format: 'ndjson',
+      groupBy: ['carrier'],
+      metrics: ['delay'],
+    });
+    const partial = expectOk(result);
+    const sums = Object.fromEntries(partial.groups.map((group) => [group.key.carrier, group.metrics.delay.sum]));
+    expect(sums).toEqual({ '0': 6, '1': 103, '1.5': 7, '1e+21': 5, true: 7 });
   });
 
   test('error messages are capped at 4 KB', async () => {

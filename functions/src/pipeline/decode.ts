@@ -10,23 +10,38 @@ export interface ByteCounter {
 }
 
 /**
- * Decodes a byte stream as UTF-8 text chunk by chunk. A leading byte order mark is dropped. A NUL
- * byte anywhere raises a `binary` FileFormatError, and a malformed or truncated UTF-8 sequence an
- * `invalid-encoding` one, naming the byte offset of the chunk that contains it.
+ * Decodes a byte stream as UTF-8 text chunk by chunk. A leading byte order mark is dropped. A UTF-16 byte
+ * order mark raises an `invalid-encoding` FileFormatError whose message asks to convert the file. A NUL byte anywhere
+ * raises a `binary` one, and a malformed or truncated UTF-8 sequence an `invalid-encoding` one, naming the
+ * byte offset of the chunk that contains it.
  */
 export async function* decodeUtf8(source: ByteSource, counter: ByteCounter): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
+  // A first chunk of one byte that may start a UTF-16 byte order mark waits for the next chunk.
+  let head: Uint8Array | undefined;
 
   for await (const chunk of source as AsyncIterable<Buffer | Uint8Array | string>) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    if (head) {
+      bytes = Buffer.concat([head, bytes]);
+      head = undefined;
+    }
+    if (counter.bytes === 0 && bytes.length === 1 && (bytes[0] === 0xff || bytes[0] === 0xfe)) {
+      head = bytes;
+      continue;
+    }
     const offset = counter.bytes;
     counter.bytes += bytes.length;
+    if (offset === 0) {
+      rejectUtf16(bytes);
+    }
 
     const nul = bytes.indexOf(0);
     if (nul >= 0) {
       throw new FileFormatError(
         'binary',
-        `The file contains a NUL byte at offset ${offset + nul}, so it is binary, not CSV or NDJSON text.`,
+        `The file contains a NUL byte at offset ${offset + nul}, so it is binary, not CSV or NDJSON text. ` +
+          'If it is text in UTF-16 or UTF-32, convert it to UTF-8 and upload it again.',
       );
     }
 
@@ -36,9 +51,24 @@ export async function* decodeUtf8(source: ByteSource, counter: ByteCounter): Asy
     }
   }
 
+  if (head) {
+    counter.bytes += head.length;
+    decodeOrThrow(decoder, head, 0, true);
+  }
   const rest = decodeOrThrow(decoder, new Uint8Array(0), counter.bytes, false);
   if (rest.length > 0) {
     yield rest;
+  }
+}
+
+function rejectUtf16(bytes: Uint8Array): void {
+  const bom = utf16ByteOrderMark(bytes);
+  if (bom) {
+    throw new FileFormatError(
+      'invalid-encoding',
+      `The file is UTF-16, not UTF-8: it starts with the byte order mark ${bom}. ` +
+        'Convert it to UTF-8 (for example with iconv -f UTF-16 -t UTF-8) and upload it again.',
+    );
   }
 }
 
