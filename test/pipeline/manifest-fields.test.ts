@@ -202,3 +202,27 @@ describe('manifest encoding', () => {
     expect(parseManifest(bytes).groupBy).toEqual(['Zürich 東京']);
   });
 });
+
+describe('manifest summary.csv columns', () => {
+  test.each([
+    [{ groupBy: ['count'], metrics: ['count', 'v'] }, '"count"', 'as the row count of each group'],
+    [{ groupBy: ['region', 'v.sum'], metrics: ['v'] }, '"v.sum"', 'as the column of metric "v"'],
+    [{ groupBy: ['a.b.p99_9'], metrics: ['a.b'], quantiles: [0.999] }, '"a.b.p99_9"', 'of metric "a.b"'],
+  ])('groupBy %j collides', (manifest, column, other) => {
+    const error = rejection(manifest);
+    expect(error.field).toBe('groupBy');
+    expect(error.value).toEqual(manifest.groupBy);
+    expect(error.message).toContain(`Invalid manifest field "groupBy": the column ${column} has the same summary.csv`);
+    expect(error.message).toContain(other);
+    expect(error.message).toContain('Group by another column, or rename the column');
+  });
+
+  test.each([
+    { groupBy: ['v'], metrics: ['v'] },
+    { groupBy: ['region'], metrics: ['count'] },
+    { groupBy: ['count.x', 'v.p99_9'], metrics: ['v', 'count'] },
+    { groupBy: ['Count'] },
+  ])('groupBy %j is accepted', (manifest) => {
+    expect(parseManifest(JSON.stringify(manifest)).groupBy).toEqual(manifest.groupBy);
+  });
+});

@@ -4,6 +4,7 @@ import { InvalidInputError } from './errors';
 import { MANIFEST_RULES } from './manifest-rules';
 import { describeValue } from './truncate';
 import type { InputFormat, Manifest } from './types';
+import { summaryCsvColumns } from './writers';
 
 export const DEFAULT_QUANTILES: readonly number[] = [0.5, 0.95, 0.99];
 export const DEFAULT_CHUNK_SIZE = 500;
@@ -41,7 +42,7 @@ export function parseManifest(content: string | Uint8Array): Manifest {
     }
   }
 
-  return {
+  const manifest: Manifest = {
     format: input.format as InputFormat | undefined,
     groupBy: (input.groupBy as string[] | undefined) ?? [],
     metrics: (input.metrics as string[] | undefined) ?? [],
@@ -51,6 +52,31 @@ export function parseManifest(content: string | Uint8Array): Manifest {
     maxItems: input.maxItems as number | undefined,
     chunkSize: (input.chunkSize as number | undefined) ?? DEFAULT_CHUNK_SIZE,
   };
+  checkSummaryColumns(manifest);
+  return manifest;
+}
+
+/**
+ * Rejects a groupBy column named like another column of `summary.csv`: `count`, or `<metric>.<field>` of a metric.
+ * Metric columns cannot collide with each other, because the field after the last dot never contains a dot.
+ */
+function checkSummaryColumns(manifest: Manifest): void {
+  const otherColumns = new Set(summaryCsvColumns({ ...manifest, groupBy: [] }));
+  const column = manifest.groupBy.find((name) => otherColumns.has(name));
+  if (column === undefined) {
+    return;
+  }
+  const other =
+    column === 'count'
+      ? 'the row count of each group'
+      : `the column of metric ${JSON.stringify(column.slice(0, column.lastIndexOf('.')))}`;
+  throw new InvalidInputError(
+    `Invalid manifest field "groupBy": the column ${JSON.stringify(column)} has the same summary.csv column name as ` +
+      `${other}, so the header would be ambiguous. Group by another column, or rename the column in the data files ` +
+      'and in groupBy.',
+    'groupBy',
+    manifest.groupBy,
+  );
 }
 
 /** Returns the manifest's format, or else the format implied by the file extension (.csv, .ndjson, .jsonl). */
