@@ -1,3 +1,5 @@
+import { parse } from 'csv-parse/sync';
+
 import {
   failedJsonl,
   formatForFile,
@@ -131,6 +133,37 @@ describe('writers', () => {
     expect(summaryCsv([{ key: { carrier: 'AA' }, count: 0, metrics: {} }], manifest)).toBe(
       `${lines[0]}\nAA,0,,,,,,,\n`,
     );
+  });
+
+  test('summary CSV neutralizes formula keys', async () => {
+    const keys = ['=1+2', '+cmd', '-x', '@SUM(A1)', '\tTAB', '\rCR', "'quoted", '-5', '+1.5e3', '-', 'A=1', ' =1'];
+    const csvText = `carrier,delay\n${keys.map((key) => `"${key}",1`).join('\n')}\n`;
+    const partial = await partialOf(csvText);
+    const { groups } = summarize(partial, manifest);
+    const cells = parse(summaryCsv(groups, manifest)).map((row: string[]) => row[0]);
+
+    expect(cells[0]).toBe('carrier');
+    expect(Object.fromEntries(groups.map((group, index) => [group.key.carrier, cells[index + 1]]))).toEqual({
+      '=1+2': "'=1+2",
+      '+cmd': "'+cmd",
+      '-x': "'-x",
+      '@SUM(A1)': "'@SUM(A1)",
+      '\tTAB': "'\tTAB",
+      '\rCR': "'\rCR",
+      "'quoted": "''quoted",
+      '-5': '-5',
+      '+1.5e3': '+1.5e3',
+      '-': "'-",
+      'A=1': 'A=1',
+      ' =1': ' =1',
+    });
+    expect(groups.map((group) => group.key.carrier).sort()).toEqual([...keys].sort());
+  });
+
+  test('summary CSV neutralizes formula names', () => {
+    const named = parseManifest('{"groupBy":["=g"],"metrics":["@m"],"quantiles":[0.5]}');
+    const header = summaryCsv([], named).trimEnd();
+    expect(header).toBe("'=g,count,'@m.count,'@m.sum,'@m.min,'@m.max,'@m.mean,'@m.p50");
   });
 
   test('summary JSON is indented and ends with a newline', () => {

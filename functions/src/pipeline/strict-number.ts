@@ -1,5 +1,5 @@
 /** A decimal number with optional sign, fraction and exponent; no hex, no Infinity, no NaN, no thousands separators. */
-const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+export const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 export type ParsedNumber = { ok: true; value: number } | { ok: false; reason: string };
 
