@@ -54,11 +54,11 @@ const BATCH_CASES: BatchCase[] = [
     failedKind: 'missing-column',
   },
   {
-    name: 'zero files',
+    name: 'manifest without data files',
     files: [],
     manifest: SALES_MANIFEST,
-    view: { status: 'completed', runtimeStatus: 'Completed' },
-    message: '',
+    view: { status: 'failed', error: { kind: 'missing-files' } },
+    message: 'has no data files',
   },
   {
     name: 'more files than maxItems',
