@@ -6,7 +6,8 @@
 #   scripts/smoke/smoke.sh check SUMMARY_JSON
 #
 #   functions  fails unless the app's host lists the deployed functions (retries while the host starts)
-#   access     grants the logged-in identity Storage Blob Data Contributor on the data account, once
+#   access     grants the logged-in identity (service principal or user) Storage Blob Data Contributor on the data
+#              account, once
 #   upload     uploads scripts/smoke/batch/data.csv to input/<BATCH_ID>/, then _manifest.json, which starts the run
 #   wait       polls GET /api/batches/<BATCH_ID> until the run exists, then its management API status URL until
 #              the run ends; fails on timeout
@@ -88,26 +89,36 @@ check_functions() {
   retry 12 15 list_functions || fail "${FUNCTION_APP} lists no functions: the package did not load"
 }
 
-# Prints the object id of the identity the Azure CLI is logged in as, read from its access token's `oid` claim. The
-# token is decoded locally, so this works for an identity that may not read Microsoft Graph.
-signed_in_object_id() {
+# Prints the claims of the Azure CLI login's access token as JSON. The token is decoded locally, so this works for an
+# identity that may not read Microsoft Graph.
+signed_in_claims() {
   local token payload
   token="$(az account get-access-token --query accessToken --output tsv)"
   payload="$(printf '%s' "${token}" | cut -d. -f2 | tr '_-' '/+')"
   while [ $((${#payload} % 4)) -ne 0 ]; do
     payload="${payload}="
   done
-  printf '%s' "${payload}" | base64 --decode | jq -r '.oid // empty'
+  printf '%s' "${payload}" | base64 --decode
 }
 
-# The stack grants data access only to the app's identity; the smoke test uploads and reads as the deploy identity.
+# Prints the principal type of the claims on stdin: ServicePrincipal for an app-only token (`idtyp` app), else User.
+# Without `idtyp`, a token with delegated scopes (`scp`) counts as a user's.
+principal_type() {
+  jq -r 'if .idtyp == "app" then "ServicePrincipal"
+    elif .idtyp != null or has("scp") then "User"
+    else "ServicePrincipal" end'
+}
+
+# The stack grants data access only to the app's identity; the smoke test uploads and reads as the signed-in identity.
 grant_data_access() {
   require RESOURCE_GROUP DATA_STORAGE_ACCOUNT
-  local role="Storage Blob Data Contributor" account_id object_id granted
+  local role="Storage Blob Data Contributor" account_id claims object_id type granted
   account_id="$(az storage account show --resource-group "${RESOURCE_GROUP}" --name "${DATA_STORAGE_ACCOUNT}" \
     --query id --output tsv)"
-  object_id="$(signed_in_object_id)"
+  claims="$(signed_in_claims)"
+  object_id="$(jq -r '.oid // empty' <<< "${claims}")"
   [ -n "${object_id}" ] || fail "the access token of the Azure CLI login has no oid claim"
+  type="$(principal_type <<< "${claims}")"
 
   granted="$(az role assignment list --scope "${account_id}" --role "${role}" \
     --query "length([?principalId=='${object_id}'])" --output tsv)"
@@ -115,9 +126,9 @@ grant_data_access() {
     echo "${role} on ${DATA_STORAGE_ACCOUNT} is already granted to ${object_id}"
     return
   fi
-  az role assignment create --assignee-object-id "${object_id}" --assignee-principal-type ServicePrincipal \
+  az role assignment create --assignee-object-id "${object_id}" --assignee-principal-type "${type}" \
     --role "${role}" --scope "${account_id}" --output none
-  echo "Granted ${role} on ${DATA_STORAGE_ACCOUNT} to ${object_id}; it can take minutes to apply"
+  echo "Granted ${role} on ${DATA_STORAGE_ACCOUNT} to ${type} ${object_id}; it can take minutes to apply"
 }
 
 upload_blob() {
