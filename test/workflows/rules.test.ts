@@ -4,12 +4,15 @@ import {
   findDeploysWithoutTests,
   findExpressionsInRun,
   findIdTokenMisuse,
+  findIdTokenOutsideEnvironment,
+  findInstallsWithIdToken,
   findJobsWithoutTimeout,
   findSecretCredentials,
   findUnpinnedActions,
   isDeployJob,
+  mayRequestIdToken,
 } from './support/rules';
-import { parseWorkflow, readWorkflows, Workflow } from './support/workflow';
+import { parseWorkflow, readWorkflows, Step, Workflow } from './support/workflow';
 
 const CHECKOUT = 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1';
 const LOGIN = 'azure/login@f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca # v3.0.1';
@@ -61,6 +64,8 @@ const RULES = [
   findDeploysWithoutTests,
   findCancellableDeploys,
   findExpressionsInRun,
+  findIdTokenOutsideEnvironment,
+  findInstallsWithIdToken,
 ];
 
 describe('workflow rule fixtures', () => {
@@ -173,6 +178,121 @@ describe('id-token permission', () => {
     );
 
     expect(findIdTokenMisuse(workflow)).toEqual([]);
+  });
+});
+
+describe('OIDC token environment', () => {
+  it.each(workflows.map((workflow) => [workflow.file, workflow]))(
+    '%s requests tokens only in production',
+    (_file, workflow) => {
+      expect(findIdTokenOutsideEnvironment(workflow)).toEqual([]);
+    },
+  );
+
+  it('rejects a job without environment', () => {
+    const workflow = fixture('    environment: production\n', '');
+
+    expect(findIdTokenOutsideEnvironment(workflow)).toEqual([
+      'fixture.yml job deploy: can request an OIDC token but declares no environment',
+    ]);
+  });
+
+  it('rejects another environment', () => {
+    const workflow = fixture('    environment: production\n', '    environment: staging\n');
+
+    expect(findIdTokenOutsideEnvironment(workflow)).toEqual([
+      "fixture.yml job deploy: can request an OIDC token in environment 'staging', not production",
+    ]);
+  });
+
+  it('accepts an environment with a URL', () => {
+    const workflow = fixture(
+      '    environment: production\n',
+      '    environment:\n      name: production\n      url: https://example.test\n',
+    );
+
+    expect(findIdTokenOutsideEnvironment(workflow)).toEqual([]);
+  });
+
+  it('rejects a Terraform OIDC job without environment', () => {
+    const workflow = fixture(
+      `    environment: production\n    permissions:\n      contents: read\n      id-token: write\n    steps:\n      - uses: ${LOGIN}`,
+      `    permissions:\n      contents: read\n    steps:\n      - run: terraform apply\n        env:\n          ARM_USE_OIDC: 'true'\n      - uses: ${CHECKOUT}`,
+    );
+
+    expect(findIdTokenOutsideEnvironment(workflow)).toEqual([
+      'fixture.yml job deploy: can request an OIDC token but declares no environment',
+    ]);
+  });
+});
+
+describe('package installs', () => {
+  it.each(workflows.map((workflow) => [workflow.file, workflow]))(
+    '%s installs nothing beside id-token',
+    (_file, workflow) => {
+      expect(findInstallsWithIdToken(workflow)).toEqual([]);
+    },
+  );
+
+  it.each(['npm ci --no-audit', 'npm install', 'cd functions && npm i', 'npx cdktf synth', 'yarn', 'pnpm install'])(
+    'rejects %s',
+    (command) => {
+      const workflow = fixture(`      - uses: ${LOGIN}`, `      - run: ${command}\n      - uses: ${LOGIN}`);
+
+      expect(findInstallsWithIdToken(workflow)).toEqual([
+        expect.stringMatching(/^fixture\.yml job deploy step 1: runs '.+' in a job granted id-token: write$/),
+      ]);
+    },
+  );
+
+  it('rejects an install after the login', () => {
+    const workflow = fixture(`      - uses: ${LOGIN}`, `      - uses: ${LOGIN}\n      - run: npm ci`);
+
+    expect(findInstallsWithIdToken(workflow)).toEqual([expect.stringContaining('job deploy step 2')]);
+  });
+
+  it('accepts an install in a job without id-token', () => {
+    const workflow = fixture(`      - uses: ${CHECKOUT}`, `      - uses: ${CHECKOUT}\n      - run: npm ci`);
+
+    expect(findInstallsWithIdToken(workflow)).toEqual([]);
+  });
+
+  it('accepts npm run and lookalikes', () => {
+    const workflow = fixture(
+      `      - uses: ${LOGIN}`,
+      `      - run: npm run lint && echo "npm ci-like" && ./npx-wrapper\n      - uses: ${LOGIN}`,
+    );
+
+    expect(findInstallsWithIdToken(workflow)).toEqual([]);
+  });
+});
+
+describe('Function App package', () => {
+  const jobs = Object.entries(deploy?.jobs ?? {});
+  const deployStep = (steps: Step[] = []) =>
+    steps.find((step) => step.uses?.toLowerCase().startsWith('azure/functions-action@'));
+  const [appJobId, appJob] = jobs.find(([, job]) => deployStep(job.steps) !== undefined) ?? [];
+
+  it('is deployed from the artifact', () => {
+    const download = appJob?.steps?.find((step) => step.uses?.startsWith('actions/download-artifact@'));
+    const packagePath = String(deployStep(appJob?.steps)?.with?.package ?? '');
+
+    expect(appJobId).toBe('app');
+    expect(download?.with?.path).toBeDefined();
+    expect(packagePath.startsWith(`${String(download?.with?.path)}/`)).toBe(true);
+  });
+
+  it('is built without id-token', () => {
+    const download = appJob?.steps?.find((step) => step.uses?.startsWith('actions/download-artifact@'));
+    const builders = jobs.filter(([, job]) =>
+      (job.steps ?? []).some(
+        (step) => step.uses?.startsWith('actions/upload-artifact@') && step.with?.name === download?.with?.name,
+      ),
+    );
+
+    expect(builders).toHaveLength(1);
+    expect(mayRequestIdToken(builders[0][1])).toBe(false);
+    expect(appJob?.needs).toEqual(expect.arrayContaining([builders[0][0]]));
   });
 });
 

@@ -31,6 +31,16 @@ export function logsInToAzure(job: Job): boolean {
   return envs.some((env) => String(env?.ARM_USE_OIDC ?? '').toLowerCase() === 'true');
 }
 
+/** Returns the name of the GitHub environment a job targets, or undefined. */
+export function environmentName(job: Job): string | undefined {
+  return typeof job.environment === 'object' ? job.environment.name : job.environment;
+}
+
+/** Returns whether a job is granted `id-token: write`, which lets each of its steps request a GitHub OIDC token. */
+export function mayRequestIdToken(job: Job): boolean {
+  return grantsIdToken(job.permissions);
+}
+
 /** Returns whether a job deploys: it logs in to Azure or targets a GitHub environment. */
 export function isDeployJob(job: Job): boolean {
   return logsInToAzure(job) || job.environment !== undefined;
@@ -218,6 +228,53 @@ export function findExpressionsInRun(workflow: Workflow): string[] {
     (job.steps ?? []).forEach((step, index) => {
       if (step.run?.includes('${{')) {
         violations.push(`${workflow.file} job ${jobId} step ${index + 1}: run script contains a \${{ }} expression`);
+      }
+    });
+  }
+  return violations;
+}
+
+/**
+ * Lists jobs that can request an OIDC token or log in to Azure outside the given environments. Such a job's token
+ * subject names its environment, so the deploy identity trusts no subject that skips the environment's protection.
+ */
+export function findIdTokenOutsideEnvironment(
+  workflow: Workflow,
+  environments: readonly string[] = ['production'],
+): string[] {
+  const violations: string[] = [];
+  for (const [jobId, job] of jobEntries(workflow)) {
+    if (!grantsIdToken(job.permissions) && !logsInToAzure(job)) continue;
+    const name = environmentName(job);
+    if (name === undefined) {
+      violations.push(`${workflow.file} job ${jobId}: can request an OIDC token but declares no environment`);
+    } else if (!environments.includes(name)) {
+      violations.push(
+        `${workflow.file} job ${jobId}: can request an OIDC token in environment '${name}', not ${environments.join(' or ')}`,
+      );
+    }
+  }
+  return violations;
+}
+
+/** Commands that install packages, and with them run the install scripts of every package they fetch. */
+const PACKAGE_INSTALL =
+  /(^|[\s;&|(])(npm\s+(ci|install|i|add|exec|x)|npx|yarn|pnpm\s+(install|i|add|dlx)|pnpx|pip3?\s+install)(?=\s|$)/m;
+
+/**
+ * Lists package installs in jobs granted `id-token: write`, where any dependency's install script could request the
+ * token that Azure exchanges for the deploy identity's. Such a job deploys an artifact that a job without it built.
+ */
+export function findInstallsWithIdToken(workflow: Workflow): string[] {
+  const violations: string[] = [];
+  for (const [jobId, job] of jobEntries(workflow)) {
+    if (!grantsIdToken(job.permissions)) continue;
+    (job.steps ?? []).forEach((step, index) => {
+      const match = PACKAGE_INSTALL.exec(step.run ?? '');
+      if (match) {
+        violations.push(
+          `${workflow.file} job ${jobId} step ${index + 1}: runs '${match[2]}' in a job granted id-token: write`,
+        );
       }
     });
   }
