@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import * as commands from './cli-commands';
 import { DEFAULT_API_URL, GlobalFlags } from './cli-context';
 import { runCommand } from './errors';
+import { appendListOption } from './manifest';
 
 type Flags = GlobalFlags & Record<string, string>;
 
@@ -46,10 +47,10 @@ program
   .description('upload the files of DIR to input/<batch>/, then the manifest, whose arrival starts the batch')
   .argument('<dir>', 'folder of CSV or NDJSON files; DIR/_manifest.json is used when present')
   .requiredOption('--batch <id>', 'batch id: 1 to 63 characters of a-z, 0-9 and -')
-  .option('--group-by <columns>', 'comma-separated columns that form the group key')
-  .option('--metrics <columns>', 'comma-separated numeric columns to aggregate')
+  .option('--group-by <columns>', 'comma-separated columns that form the group key; repeats append', appendListOption)
+  .option('--metrics <columns>', 'comma-separated numeric columns to aggregate; repeats append', appendListOption)
   .option('--format <format>', 'csv or ndjson (default: by file extension)')
-  .option('--quantiles <list>', 'comma-separated quantiles (default 0.5,0.95,0.99)')
+  .option('--quantiles <list>', 'comma-separated quantiles (default 0.5,0.95,0.99); repeats append', appendListOption)
   .option('--tolerated-failure-percentage <n>', 'percentage of failed files (0-100) the batch tolerates (default 0)')
   .option('--all-files', 'also upload dotfiles and files that are not .csv, .ndjson or .jsonl')
   .option('--start-timeout <seconds>', 'seconds to wait for the run of the uploaded manifest to start', '60')

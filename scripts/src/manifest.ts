@@ -64,30 +64,46 @@ function manifestFromFlags(flags: ManifestFlags): ManifestDocument {
     manifest.quantiles = splitList(flags.quantiles, '--quantiles').map((q) => parseQuantile(q));
   }
   if (flags.toleratedFailurePercentage !== undefined) {
-    const value = Number(flags.toleratedFailurePercentage);
-    if (!(value >= 0 && value <= 100)) {
-      throw new CliError(`invalid --tolerated-failure-percentage '${flags.toleratedFailurePercentage}': use 0 to 100`);
+    const text = flags.toleratedFailurePercentage;
+    const value = parseDecimal(text);
+    if (value === undefined || value > 100) {
+      throw new CliError(
+        `invalid --tolerated-failure-percentage '${text}': use a decimal number from 0 to 100, such as 5 or 2.5`,
+      );
     }
     manifest.toleratedFailurePercentage = value;
   }
   return manifest;
 }
 
-/** Splits a comma-separated option value. An empty value is an empty list, but an empty item is an error. */
+/**
+ * Joins the values of a list option given more than once with a comma, so that `--group-by a --group-by b` is
+ * `--group-by a,b`. Commander calls it with the previous value, which is undefined for the first occurrence.
+ */
+export function appendListOption(value: string, previous: string | undefined): string {
+  return previous === undefined ? value : `${previous},${value}`;
+}
+
+/** Splits a comma-separated option value; an empty value or an empty item is an error. */
 function splitList(value: string, flag: string): string[] {
-  if (value.trim().length === 0) return [];
   const items = value.split(',').map((item) => item.trim());
   if (items.some((item) => item.length === 0)) {
     throw new CliError(
-      `invalid ${flag} '${value}': empty item in the list; separate items with single commas, such as a,b`,
+      `invalid ${flag} '${value}': empty item in the list; separate items with single commas, such as a,b, ` +
+        'or leave the option out',
     );
   }
   return items;
 }
 
+/** Parses a non-negative decimal number such as `5`, `2.5` or `.5`; returns undefined for hex, exponents or spaces. */
+function parseDecimal(text: string): number | undefined {
+  return /^(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : undefined;
+}
+
 function parseQuantile(text: string): number {
-  const value = Number(text);
-  if (!(value > 0 && value < 1))
+  const value = parseDecimal(text);
+  if (value === undefined || !(value > 0 && value < 1))
     throw new CliError(`invalid quantile '${text}': use numbers between 0 and 1, such as 0.5,0.99`);
   return value;
 }

@@ -23,9 +23,9 @@ describe('loadManifest', () => {
     expect(manifest).toEqual({ groupBy: ['origin', 'destination'], metrics: ['delay'], quantiles: [0.5, 0.999] });
   });
 
-  it('reads an empty list as none', async () => {
-    const manifest = await loadManifest(dir, { groupBy: '', metrics: ' ' });
-    expect(manifest).toEqual({ groupBy: [], metrics: [] });
+  it('reads decimal numbers', async () => {
+    const manifest = await loadManifest(dir, { quantiles: '.5,0.99', toleratedFailurePercentage: '2.5' });
+    expect(manifest).toEqual({ quantiles: [0.5, 0.99], toleratedFailurePercentage: 2.5 });
   });
 
   it('lets flags override the manifest file', async () => {
@@ -53,6 +53,15 @@ describe('loadManifest', () => {
     [{ groupBy: 'region,' }, "invalid --group-by 'region,': empty item in the list"],
     [{ metrics: 'amount,,quantity' }, "invalid --metrics 'amount,,quantity': empty item in the list"],
     [{ quantiles: '0.5,,0.99' }, "invalid --quantiles '0.5,,0.99': empty item in the list"],
+    [{ metrics: '' }, "invalid --metrics '': empty item in the list"],
+    [{ metrics: ' ' }, "invalid --metrics ' ': empty item in the list"],
+    [{ groupBy: '' }, "invalid --group-by '': empty item in the list"],
+    [{ quantiles: '' }, "invalid --quantiles '': empty item in the list"],
+    [{ quantiles: '5e-1' }, "invalid quantile '5e-1'"],
+    [{ toleratedFailurePercentage: '0x10' }, "invalid --tolerated-failure-percentage '0x10': use a decimal number"],
+    [{ toleratedFailurePercentage: '1e1' }, "invalid --tolerated-failure-percentage '1e1': use a decimal number"],
+    [{ toleratedFailurePercentage: ' ' }, "invalid --tolerated-failure-percentage ' ': use a decimal number"],
+    [{ toleratedFailurePercentage: '' }, "invalid --tolerated-failure-percentage '': use a decimal number"],
   ])('rejects flags %j', async (flags, message) => {
     await expect(loadManifest(dir, flags)).rejects.toThrow(message);
   });

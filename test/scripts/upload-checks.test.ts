@@ -84,6 +84,9 @@ describe('upload checks before writing', () => {
     [['--start-timeout', '0', '--no-wait'], 'timeout-no-wait', /invalid --start-timeout '0'/],
     [['--format', 'xml'], 'format', /invalid --format 'xml'/],
     [['--group-by', ',,'], 'group-by', /invalid --group-by ',,'/],
+    [['--metrics', ''], 'metrics-empty', /invalid --metrics '': empty item/],
+    [['--metrics', 'v', '--metrics', ' '], 'metrics-repeat', /invalid --metrics 'v, ': empty item/],
+    [['--tolerated-failure-percentage', '0x10'], 'tolerated-hex', /invalid --tolerated-failure-percentage '0x10'/],
     [['--quantiles', '2'], 'quantiles', /invalid quantile '2'/],
     [['--tolerated-failure-percentage', '-1'], 'tolerated', /invalid --tolerated-failure-percentage '-1'/],
   ])('rejects %j before uploading', async (options, batchId, message) => {
@@ -108,6 +111,17 @@ describe('upload checks before writing', () => {
     expect(error).toMatch(/a run of the batch was active when the manifest arrived, so the app ignored the manifest/);
     expect(error).toMatch(/does not run or does not read the blob-created queue/);
     expect(await inputBlobs('ignored')).toEqual(['ignored/_manifest.json', 'ignored/one.csv']);
+  });
+
+  it('appends a repeated list option', async () => {
+    const options = ['--group-by', 'k', '--group-by', 'j', '--metrics', 'v', '--metrics', 'w', '--no-wait'];
+    const run = await runScript(cli, ['upload', dir, '--batch', 'repeated', ...options, ...flags]);
+    expect(run.code).toBe(0);
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+      INPUT_CONTAINER,
+    );
+    const manifest = (await container.getBlobClient('repeated/_manifest.json').downloadToBuffer()).toString();
+    expect(JSON.parse(manifest)).toEqual({ groupBy: ['k', 'j'], metrics: ['v', 'w'] });
   });
 
   it('prints how to follow a --no-wait upload', async () => {
