@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { buildApp } from '../../infra/main';
-import { WORKFLOW_DIR } from './support/workflow';
+import { environmentName, logsInToAzure, mayRequestIdToken } from './support/rules';
+import { readWorkflows, WORKFLOW_DIR } from './support/workflow';
 
 const STACK_OUTPUTS_SCRIPT = join(__dirname, '..', '..', 'scripts', 'smoke', 'stack-outputs.sh');
+const DEPLOY_DOC = join(__dirname, '..', '..', 'docs', 'deploy.md');
 
 interface SynthesizedStack {
   terraform: { backend?: Record<string, Record<string, unknown>> };
@@ -68,5 +70,22 @@ describe('deploy contract with infra', () => {
 
     expect(read).toHaveLength(5);
     expect(Object.keys(prod.output)).toEqual(expect.arrayContaining(read));
+  });
+});
+
+describe('deploy contract with docs/deploy.md', () => {
+  const doc = readFileSync(DEPLOY_DOC, 'utf8');
+
+  it('trusts only the environment subjects of login jobs', () => {
+    const deploy = readWorkflows().find((workflow) => workflow.file === 'deploy.yml');
+    const used = new Set(
+      Object.values(deploy?.jobs ?? {})
+        .filter((job) => mayRequestIdToken(job) || logsInToAzure(job))
+        .map((job) => environmentName(job) ?? 'no environment'),
+    );
+    const subjects = [...doc.matchAll(/:(environment:[\w-]+|ref:refs\/[\w/.-]+|pull_request)\b/g)].map((m) => m[1]);
+
+    expect(subjects.filter((subject) => !subject.startsWith('environment:'))).toEqual([]);
+    expect(new Set(subjects.map((subject) => subject.slice('environment:'.length)))).toEqual(used);
   });
 });
