@@ -222,7 +222,7 @@ async function endedWithoutResult(flags: GlobalFlags, batchId: string): Promise<
 
 export async function resultCommand(id: string, flags: GlobalFlags & { out?: string }): Promise<void> {
   const batchId = validateBatchId(id);
-  if (flags.out) await prepareOutFile(flags.out);
+  if (flags.out !== undefined) await prepareOutFile(flags.out);
   const storage = await storageFor(flags);
   const text = await downloadSummary(storage, batchId).catch(async (error: unknown) => {
     // Only a summary that does not exist can mean that the run wrote none; other storage errors stay as they are.
@@ -231,7 +231,7 @@ export async function resultCommand(id: string, flags: GlobalFlags & { out?: str
   });
   const failed = parseSummary(text, batchId).failedBlobs;
   const failures = typeof failed === 'number' && failed > 0 ? await describeFailures(storage, batchId, failed) : [];
-  if (!flags.out) {
+  if (flags.out === undefined) {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     // stdout carries only summary.json, so that it can be piped to a JSON tool.
     for (const line of failures) process.stderr.write(`${line}\n`);

@@ -128,7 +128,7 @@ async function main(flags: DemoFlags): Promise<number> {
   const batchId = validateBatchId(flags.batch ?? defaultBatchId());
   const days = parseDays(flags);
   const workers = requestedWorkers(flags.workers);
-  if (flags.out) await prepareOutFile(flags.out);
+  if (flags.out !== undefined) await prepareOutFile(flags.out);
   const dir = dataDir(flags);
   await mkdir(dir, { recursive: true });
   const started: { stack?: RunningStack } = {};
@@ -149,7 +149,7 @@ async function main(flags: DemoFlags): Promise<number> {
     if (batchExitCode(status) !== 0) throw new CliError(`batch '${batchId}' ${describeOutcome(status)}`);
     const text = await downloadSummary(storage, batchId);
     const summary = parseSummary(text, batchId);
-    if (flags.out) await writeFile(flags.out, text);
+    if (flags.out !== undefined) await writeFile(flags.out, text);
 
     const lines = resultLines(summary, {
       batchSeconds: (Date.now() - batchStarted) / 1000,

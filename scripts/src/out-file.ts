@@ -1,9 +1,20 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError, describeError } from './errors';
 
-/** Creates the parent folder of an `--out` file, or throws a one-line CliError naming the folder. */
+/**
+ * Checks an `--out` file name and creates its parent folder. Throws a one-line CliError for an empty name, a name
+ * that is a folder, or a folder that cannot be created.
+ */
 export async function prepareOutFile(file: string): Promise<void> {
+  if (file.trim() === '') {
+    throw new CliError(`invalid --out '${file}': name the file to write, such as summary.json`);
+  }
+  if ((await stat(file).catch(() => undefined))?.isDirectory()) {
+    throw new CliError(
+      `invalid --out '${file}': it is a folder; name a file to write, such as ${path.join(file, 'summary.json')}`,
+    );
+  }
   const folder = path.dirname(path.resolve(file));
   try {
     await mkdir(folder, { recursive: true });

@@ -42,8 +42,13 @@ export function isSkippedFile(name: string): boolean {
 /** Lists the data files under a folder, recursively, leaving out the manifest. */
 export async function listDataFiles(dir: string): Promise<LocalFile[]> {
   const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory())
-    throw new CliError(`folder '${dir}' not found: pass a folder that contains the batch's data files`);
+  if (!info) throw new CliError(`folder '${dir}' not found: pass a folder that contains the batch's data files`);
+  if (!info.isDirectory()) {
+    throw new CliError(
+      `'${dir}' is a file, not a folder: pass the folder that contains the batch's data files, ` +
+        `such as '${path.dirname(dir)}'`,
+    );
+  }
 
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files: LocalFile[] = [];

@@ -122,6 +122,34 @@ describe('result --out', () => {
     expect(await readFile(out, 'utf8')).toBe('{"batchId":"saved"}');
   });
 
+  it('rejects an --out folder', async () => {
+    const run = await runScript(builtScript('cli'), [
+      'result',
+      'saved',
+      '--out',
+      dir,
+      '--connection-string',
+      azurite.connectionString,
+    ]);
+
+    expectOneLineError(run, new RegExp(`invalid --out '${dir}': it is a folder; name a file .*summary.json`));
+    expect(run.stdout).toBe('');
+  });
+
+  it('rejects an empty --out', async () => {
+    const run = await runScript(builtScript('cli'), [
+      'result',
+      'saved',
+      '--out',
+      '',
+      '--connection-string',
+      azurite.connectionString,
+    ]);
+
+    expectOneLineError(run, /invalid --out '': name the file to write/);
+    expect(run.stdout).toBe('');
+  });
+
   it('reads storage through a BlobEndpoint alone', async () => {
     const connection = [
       'DefaultEndpointsProtocol=http',

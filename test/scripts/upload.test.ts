@@ -31,6 +31,6 @@ describe('listDataFiles', () => {
 
   it('names a path that is a file', async () => {
     const file = path.join(dir, 'b.csv');
-    await expect(listDataFiles(file)).rejects.toThrow(`folder '${file}' not found`);
+    await expect(listDataFiles(file)).rejects.toThrow(`'${file}' is a file, not a folder: pass the folder`);
   });
 });
