@@ -18,7 +18,7 @@ import { formatBytes } from './report';
 import { prepareOutFile } from './out-file';
 import { describeFailures, downloadSummary, parseSummary, SummaryNotFoundError } from './summary';
 import { isSkippedFile, listDataFiles, normalizeEtag, otherInputBlobs, uploadBatch } from './upload';
-import { batchExitCode, describeOutcome, matchRun, waitForBatch } from './wait';
+import { batchExitCode, describeOutcome, matchRun, TIMED_OUT_EXIT_CODE, waitForBatch } from './wait';
 import { ApiOptions, ApiUnreachableError, BatchView } from './api';
 
 function print(value: unknown): void {
@@ -134,6 +134,7 @@ async function waitForManifestRun(
           `wait for that run with 'wait ${batchId}' or terminate it, then upload again. ` +
           `Or the host at ${api.url} does not run or does not read the blob-created queue: check it, then run ` +
           `'wait ${batchId}', or upload with --no-wait and run 'start ${batchId}'`,
+        TIMED_OUT_EXIT_CODE,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -155,6 +156,14 @@ export async function waitCommand(
   flags: GlobalFlags & { timeout?: string; interval?: string; startTimeout?: string; run?: string; etag?: string },
 ): Promise<number> {
   const batchId = validateBatchId(id);
+  if (flags.run !== undefined && flags.run.trim() === '') {
+    throw new CliError(`invalid --run '${flags.run}': pass the run id that upload prints, or leave the option out`);
+  }
+  if (flags.etag !== undefined && normalizeEtag(flags.etag).trim() === '') {
+    throw new CliError(
+      `invalid --etag '${flags.etag}': pass the manifest ETag that upload --no-wait prints, or leave the option out`,
+    );
+  }
   const status = await waitForBatch(await apiOptions(flags), batchId, {
     runId: flags.run,
     manifestEtag: flags.etag === undefined ? undefined : normalizeEtag(flags.etag),

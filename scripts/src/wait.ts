@@ -28,8 +28,14 @@ export function matchRun(
   return view;
 }
 
-/** Seconds between progress lines when the output is a file or pipe rather than a terminal. */
+/** Exit code of a wait that timed out, whether the batch never started or did not end in time. */
+export const TIMED_OUT_EXIT_CODE = 3;
+
+/** Milliseconds between progress lines when the output is a file or pipe rather than a terminal. */
 const PLAIN_LINE_INTERVAL_MS = 10_000;
+
+/** Milliseconds after which a file or pipe gets an unchanged progress line again, to show the elapsed time. */
+const PLAIN_REPEAT_INTERVAL_MS = 60_000;
 
 /** Polls the batch until it reaches a final status, drawing a progress line; returns the final status. */
 export async function waitForBatch(api: ApiOptions, batchId: string, options: WaitOptions = {}): Promise<BatchView> {
@@ -52,6 +58,7 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
         throw new CliError(
           `batch '${batchId}'${run} did not start within ${Math.round(elapsed / 1000)} s: ` +
             'check that its _manifest.json was uploaded and that the blob-created queue is being read',
+          TIMED_OUT_EXIT_CODE,
         );
       }
       line.update(formatProgress(status, elapsed, rate.rowsPerSecond(status)));
@@ -59,7 +66,7 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
       if (options.timeoutMs !== undefined && elapsed > options.timeoutMs) {
         throw new CliError(
           `batch '${batchId}' is still ${status?.runtimeStatus ?? 'not started'} after ${Math.round(elapsed / 1000)} s`,
-          3,
+          TIMED_OUT_EXIT_CODE,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1000));
@@ -137,10 +144,15 @@ export function formatProgress(status: BatchView | undefined, elapsedMs: number,
   return parts.join(' | ');
 }
 
-/** Rewrites one line in place on a terminal; elsewhere prints a line when the text changes, at most every 10 s. */
+/**
+ * Rewrites one line in place on a terminal. Elsewhere it prints a line when the text changes, at most every 10 s,
+ * repeats an unchanged line every 60 s, and prints the latest line at the end, so the elapsed time is always shown.
+ */
 class ProgressLine {
   private lastText = '';
   private lastPrinted = 0;
+  private latest = '';
+  private latestPrinted = true;
   private drawn = false;
 
   constructor(private readonly stream: NodeJS.WriteStream) {}
@@ -153,17 +165,22 @@ class ProgressLine {
       this.drawn = true;
       return;
     }
+    this.latest = text;
+    this.latestPrinted = false;
     const stripped = text.replace(/ \| [\d.]+ s$/, '').replace(/ \| [\d,]+ rows\/s/, '');
-    const now = Date.now();
-    if (stripped !== this.lastText && now - this.lastPrinted >= PLAIN_LINE_INTERVAL_MS) {
+    const sincePrinted = Date.now() - this.lastPrinted;
+    const changed = stripped !== this.lastText && sincePrinted >= PLAIN_LINE_INTERVAL_MS;
+    if (changed || sincePrinted >= PLAIN_REPEAT_INTERVAL_MS) {
       this.stream.write(`${text}\n`);
       this.lastText = stripped;
-      this.lastPrinted = now;
+      this.lastPrinted = Date.now();
+      this.latestPrinted = true;
     }
   }
 
   end(): void {
     if (this.drawn) this.stream.write('\n');
+    if (!this.stream.isTTY && !this.latestPrinted) this.stream.write(`${this.latest}\n`);
   }
 }
 

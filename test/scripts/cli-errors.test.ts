@@ -74,6 +74,11 @@ describe('CLI bad input', () => {
     }
   });
 
+  it.each([['--run'], ['--etag']])('rejects an empty %s', async (option) => {
+    const run = await runScript(cli, ['wait', 'b1', option, '', '--url', closedUrl]);
+    expectOneLineError(run, new RegExp(`invalid ${option} '': pass the .* upload`));
+  });
+
   it('rejects malformed event JSON', async () => {
     const run = await runScript(cli, ['raise-event', 'b1', 'approval', '{approved:', '--url', closedUrl]);
     expectOneLineError(run, /invalid JSON for event 'approval'/);

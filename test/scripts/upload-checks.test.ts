@@ -105,7 +105,7 @@ describe('upload checks before writing', () => {
   it('names an active run after the start timeout', async () => {
     // The API never shows a run for this batch, as when the app ignored the manifest.
     const run = await runScript(cli, ['upload', dir, '--batch', 'ignored', '--start-timeout', '1', ...flags]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     const error = run.stderr.trimEnd().split('\n').pop();
     expect(error).toMatch(/^error: batch 'ignored' did not start a run on the uploaded manifest within 1 s/);
     expect(error).toMatch(/a run of the batch was active when the manifest arrived, so the app ignored the manifest/);

@@ -60,7 +60,48 @@ describe('waitForBatch', () => {
       await api.close();
     }
   });
+
+  it('times out on a batch that never starts', async () => {
+    const api = await scriptedApi([{ status: 404, body: { error: 'Batch b1 has no run' } }]);
+    try {
+      const waiting = waitForBatch({ url: api.url }, 'b1', { intervalMs: 10, startTimeoutMs: 50, stream: silent });
+      await expect(waiting).rejects.toMatchObject({ exitCode: 3 });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('prints the time waited for the start', async () => {
+    const api = await scriptedApi([{ status: 404, body: { error: 'Batch b1 has no run' } }]);
+    const output = collected();
+    try {
+      const waiting = waitForBatch({ url: api.url }, 'b1', {
+        intervalMs: 10,
+        startTimeoutMs: 150,
+        stream: output.stream,
+      });
+      await expect(waiting).rejects.toThrow('did not start');
+      const lines = output.text().trimEnd().split('\n');
+      expect(lines[0]).toBe('waiting for the batch to start | 0.0 s');
+      const waited = Number(/\| ([\d.]+) s$/.exec(lines[lines.length - 1])?.[1]);
+      expect(waited).toBeGreaterThanOrEqual(0.1);
+    } finally {
+      await api.close();
+    }
+  });
 });
+
+/** Collects what is written to a stream that is not a terminal, as a pipe or file is. */
+function collected(): { stream: NodeJS.WriteStream; text: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
+}
 
 /** Collects what is written to a stream that reports itself as a terminal of the given width. */
 function terminal(columns: number): { stream: NodeJS.WriteStream; text: () => string } {
