@@ -99,10 +99,7 @@ function retryServerErrors(read: () => Promise<BatchView | undefined>): () => Pr
   };
 }
 
-/**
- * Rows per second of one run: over the run's own duration once it ended, and otherwise over the rows counted
- * while this process watched, so a batch that ended before the wait began reports its real rate.
- */
+/** Rows per second of a running batch, over the rows counted while this process watched it. */
 export class RowRate {
   private first?: { instanceId: string; runId?: string; rows: number; at: number };
 
@@ -115,19 +112,24 @@ export class RowRate {
 
   rowsPerSecond(status: BatchView | undefined): number | undefined {
     const rows = status?.progress?.rows;
-    if (!status || typeof rows !== 'number') return undefined;
-    if ((FINAL_STATUSES as readonly string[]).includes(status.runtimeStatus)) {
-      const begin = Date.parse(status.createdTime ?? '');
-      const end = Date.parse(status.lastUpdatedTime ?? '');
-      return end > begin ? rows / ((end - begin) / 1000) : undefined;
-    }
-    if (!this.first) return undefined;
+    if (!status || typeof rows !== 'number' || !this.first) return undefined;
     const seconds = (Date.now() - this.first.at) / 1000;
     return seconds > 0 ? (rows - this.first.rows) / seconds : undefined;
   }
 }
 
-/** Formats the progress line: status, phase, files done and failed of the total, rows per second, elapsed time. */
+/** Returns the seconds from a run's creation to its last update, or undefined when the view lacks either time. */
+function runSeconds(status: BatchView): number | undefined {
+  const begin = Date.parse(status.createdTime ?? '');
+  const end = Date.parse(status.lastUpdatedTime ?? '');
+  return end > begin ? (end - begin) / 1000 : undefined;
+}
+
+/**
+ * Formats the progress line: status, phase, files done and failed of the total, then rows per second and the time
+ * waited while the batch runs. A batch that ended shows its run's rows, duration and rate instead, because the time
+ * waited says nothing about a run that ended before the wait began.
+ */
 export function formatProgress(status: BatchView | undefined, elapsedMs: number, rowsPerSecond?: number): string {
   const seconds = `${(elapsedMs / 1000).toFixed(1)} s`;
   if (!status) return `waiting for the batch to start | ${seconds}`;
@@ -137,11 +139,24 @@ export function formatProgress(status: BatchView | undefined, elapsedMs: number,
   if (typeof progress.total === 'number') {
     parts.push(`${progress.done ?? 0}/${progress.total} files done, ${progress.failed ?? 0} failed`);
   }
+  if ((FINAL_STATUSES as readonly string[]).includes(status.runtimeStatus)) {
+    const runTime = runSeconds(status);
+    if (runTime !== undefined) parts.push(formatRun(progress.rows, runTime));
+    return parts.join(' | ');
+  }
   if (rowsPerSecond !== undefined && Number.isFinite(rowsPerSecond)) {
     parts.push(`${Math.round(rowsPerSecond).toLocaleString('en-US')} rows/s`);
   }
   parts.push(seconds);
   return parts.join(' | ');
+}
+
+/** Formats an ended run's figures, such as `6,000,000 rows in 60.0 s (100,000 rows/s)`. */
+function formatRun(rows: number | undefined, runTime: number): string {
+  const duration = `${runTime.toFixed(1)} s`;
+  if (typeof rows !== 'number') return `run time ${duration}`;
+  const rate = Math.round(rows / runTime).toLocaleString('en-US');
+  return `${rows.toLocaleString('en-US')} rows in ${duration} (${rate} rows/s)`;
 }
 
 /**
