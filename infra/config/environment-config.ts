@@ -40,7 +40,7 @@ export interface EnvironmentConfig {
    */
   readonly alwaysReadyInstances: number;
 
-  /** Days the Log Analytics workspace keeps the telemetry. */
+  /** Days that the Log Analytics workspace and Application Insights keep the telemetry. */
   readonly logRetentionDays: LogRetentionDays;
 
   /**

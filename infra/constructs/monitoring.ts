@@ -7,7 +7,7 @@ export interface MonitoringProps {
   readonly location: string;
   readonly workspaceName: string;
   readonly applicationInsightsName: string;
-  /** Days the workspace keeps telemetry, which also bounds what Application Insights can query. */
+  /** Days that both the workspace and Application Insights keep telemetry. */
   readonly retentionDays: number;
   /** @default no tags */
   readonly tags?: Record<string, string>;
@@ -40,6 +40,8 @@ export class Monitoring extends Construct {
       location: props.location,
       applicationType: 'web',
       workspaceId: this.workspace.id,
+      // Without it the provider sends its default of 90 days, whatever the workspace keeps.
+      retentionInDays: props.retentionDays,
       localAuthenticationDisabled: true,
       tags: props.tags,
     });
