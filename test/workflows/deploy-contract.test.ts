@@ -76,7 +76,7 @@ describe('deploy contract with infra', () => {
 /** Returns the text of a `## ` section of a markdown file, up to the next `## ` heading. */
 function section(markdown: string, heading: string): string {
   const start = markdown.indexOf(`\n## ${heading}\n`);
-  if (start < 0) throw new Error(`no section '${heading}'`);
+  if (start < 0) throw new Error(`section '## ${heading}' not found`);
   const end = markdown.indexOf('\n## ', start + 1);
   return markdown.slice(start, end < 0 ? undefined : end);
 }
