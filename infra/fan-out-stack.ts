@@ -24,6 +24,9 @@ import { ResourceNames, resourceNames } from './naming';
 import { addStackOutputs } from './stack-outputs';
 import { configureTerraform } from './terraform-settings';
 
+/** Start of the ids of the batches that the deploy smoke test, `scripts/smoke/smoke.sh`, uploads. */
+export const SMOKE_BATCH_PREFIX = 'smoke-';
+
 export interface FanOutStackProps {
   readonly environment: EnvironmentConfig;
   /** Remote state in Azure Storage. @default local state in `terraform.tfstate.d/<stack>.tfstate` at the project root */
@@ -97,7 +100,8 @@ export class FanOutStack extends TerraformStack {
 
 /**
  * Declares the host account (task hub, deployment package) and the data account (batches, events). The data account
- * deletes work blobs after `workRetentionDays` but never expires `input/` or `results/`.
+ * deletes work blobs, smoke test batches and undelivered events after `workRetentionDays`, and no other batch's
+ * `input/` or `results/`.
  */
 function declareStorage(stack: TerraformStack, placement: Placement, names: ResourceNames, config: EnvironmentConfig) {
   const hostStorage = new HardenedStorageAccount(stack, 'host-storage', {
@@ -115,11 +119,30 @@ function declareStorage(stack: TerraformStack, placement: Placement, names: Reso
     queues: [BLOB_CREATED_QUEUE],
   });
 
+  // The id predates the smoke and dead-letter rules. It stays, so that Terraform updates the account's only policy
+  // in place instead of creating a new one next to the old.
   new BlobExpiryPolicy(stack, 'work-expiry', {
     storageAccountId: dataStorage.account.id,
-    ruleName: 'delete-old-work-blobs',
-    prefix: `${WORK_CONTAINER}/`,
-    daysSinceModification: config.workRetentionDays,
+    rules: [
+      {
+        name: 'delete-old-work-blobs',
+        prefixes: [`${WORK_CONTAINER}/`],
+        daysSinceModification: config.workRetentionDays,
+      },
+      {
+        name: 'delete-old-smoke-batches',
+        prefixes: [`${INPUT_CONTAINER}/${SMOKE_BATCH_PREFIX}`, `${RESULTS_CONTAINER}/${SMOKE_BATCH_PREFIX}`],
+        daysSinceModification: config.workRetentionDays,
+      },
+      {
+        // NOTE: the blob type of Event Grid's dead-letter blobs is not verified against a deployment, so the rule
+        // matches append blobs as well as block blobs.
+        name: 'delete-old-dead-letters',
+        prefixes: [`${DEAD_LETTER_CONTAINER}/`],
+        daysSinceModification: config.workRetentionDays,
+        blobTypes: ['blockBlob', 'appendBlob'],
+      },
+    ],
   });
 
   return { hostStorage, dataStorage };
