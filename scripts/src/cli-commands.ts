@@ -12,12 +12,21 @@ import {
   terminateBatch,
 } from './batches';
 import { apiOptions, GlobalFlags, storageFor } from './cli-context';
-import { CliError, HttpStatusError } from './errors';
+import { CliError, describeError, HttpStatusError } from './errors';
 import { loadManifest, ManifestFlags } from './manifest';
 import { formatBytes } from './report';
 import { prepareOutFile } from './out-file';
-import { describeFailures, downloadSummary, parseSummary, SummaryNotFoundError } from './summary';
-import { isSkippedFile, listDataFiles, normalizeEtag, otherInputBlobs, uploadBatch } from './upload';
+import { downloadSummary, parseSummary, SummaryNotFoundError } from './summary';
+import { describeCompletedRun, describeSummary } from './batch-report';
+import {
+  currentManifestEtag,
+  isSkippedFile,
+  listDataFiles,
+  normalizeEtag,
+  otherInputBlobs,
+  uploadBatch,
+  uploadDataFiles,
+} from './upload';
 import { batchExitCode, describeOutcome, matchRun, TIMED_OUT_EXIT_CODE, waitForBatch } from './wait';
 import { ApiOptions, ApiUnreachableError, BatchView } from './api';
 
@@ -27,12 +36,14 @@ function print(value: unknown): void {
 
 export async function uploadCommand(
   dir: string,
-  flags: GlobalFlags & ManifestFlags & { batch: string; allFiles?: boolean; startTimeout?: string; wait?: boolean },
+  flags: GlobalFlags &
+    ManifestFlags & { batch: string; allFiles?: boolean; startTimeout?: string; wait?: boolean; dataOnly?: boolean },
 ): Promise<void> {
   // Every option is checked before the first blob is written, so a rejected command changes nothing.
   const batchId = validateBatchId(flags.batch);
   const startTimeoutMs = seconds(flags.startTimeout, '--start-timeout') ?? 60_000;
-  const manifest = await loadManifest(dir, flags);
+  if (flags.dataOnly) assertNoManifestFlags(flags);
+  const manifest = flags.dataOnly ? undefined : await loadManifest(dir, flags);
   const listed = await listDataFiles(dir);
   const files = flags.allFiles ? listed : listed.filter((file) => !isSkippedFile(file.name));
   const skipped = listed.length - files.length;
@@ -51,6 +62,16 @@ export async function uploadCommand(
   // Resolved before the upload, so that an invalid stack.json stops the command before it writes blobs.
   const api = await apiOptions(flags);
   await assertNoActiveRun(api, batchId);
+  if (!manifest) {
+    const summary = await uploadDataFiles(storage, batchId, files);
+    print(
+      `uploaded ${summary.files} files (${formatBytes(summary.bytes)}) to input/${batchId}/ in ` +
+        `${summary.seconds.toFixed(1)} s and left _manifest.json as it was, so no run started. Reprocess the files ` +
+        `that failed with 'npm run cli -- redrive ${batchId}', or run the whole batch again with ` +
+        `'npm run cli -- start ${batchId}'`,
+    );
+    return;
+  }
   const others = await otherInputBlobs(storage, batchId, files);
   if (others.length > 0) {
     process.stderr.write(
@@ -67,15 +88,44 @@ export async function uploadCommand(
   if (flags.wait === false) {
     print(
       `the manifest starts the batch where its blob event reaches the app, as on the local host and on Azure: ` +
-        `follow the run with 'npm run cli -- wait ${batchId}'. Run 'npm run cli -- start ${batchId}' only to run ` +
-        'the batch again, or where no blob event reaches the app, as under Core Tools',
+        `follow the run of this manifest with 'npm run cli -- wait ${batchId} --etag ${summary.manifestEtag}'. ` +
+        `Run 'npm run cli -- start ${batchId}' only to run the batch again, or where no blob event reaches the app, ` +
+        'as under Core Tools',
     );
     return;
   }
 
   // A reused batch id shows its previous run until the uploaded manifest has started a new one.
   const view = await waitForManifestRun(api, batchId, summary.manifestEtag, { timeoutMs: startTimeoutMs });
-  print(`batch ${batchId} started run ${view.runId}; follow it with: wait ${batchId} --run ${view.runId}`);
+  if (!(FINAL_STATUSES as readonly string[]).includes(view.runtimeStatus)) {
+    print(`batch ${batchId} started run ${view.runId}; follow it with: wait ${batchId} --run ${view.runId}`);
+    return;
+  }
+  // A small batch can end before the first status read; its outcome is printed here, and wait gives its exit code.
+  print(`batch ${batchId} started run ${view.runId}; it ${describeOutcome(view)}`);
+  if (view.runtimeStatus === 'Completed') {
+    for (const line of await describeCompletedRun(storage, batchId, view)) print(line);
+  }
+  print(`'npm run cli -- wait ${batchId} --run ${view.runId}' exits with the code of this outcome`);
+}
+
+/** Throws when a manifest option is given with --data-only, which uploads no manifest. */
+function assertNoManifestFlags(flags: ManifestFlags): void {
+  const givenOptions = (
+    [
+      ['--group-by', flags.groupBy],
+      ['--metrics', flags.metrics],
+      ['--format', flags.format],
+      ['--quantiles', flags.quantiles],
+      ['--tolerated-failure-percentage', flags.toleratedFailurePercentage],
+    ] as const
+  ).filter(([, value]) => value !== undefined);
+  if (givenOptions.length > 0) {
+    throw new CliError(
+      `invalid ${givenOptions[0][0]} with --data-only: --data-only leaves _manifest.json as it is, so leave the manifest ` +
+        'options out, or upload without --data-only to replace the manifest and start a new run',
+    );
+  }
 }
 
 /**
@@ -164,20 +214,52 @@ export async function waitCommand(
       `invalid --etag '${flags.etag}': pass the manifest ETag that upload --no-wait prints, or leave the option out`,
     );
   }
-  const status = await waitForBatch(await apiOptions(flags), batchId, {
-    runId: flags.run,
-    manifestEtag: flags.etag === undefined ? undefined : normalizeEtag(flags.etag),
+  const options = {
     timeoutMs: seconds(flags.timeout, '--timeout'),
     intervalMs: seconds(flags.interval, '--interval') ?? 1000,
     startTimeoutMs: seconds(flags.startTimeout, '--start-timeout') ?? 60_000,
-  });
+  };
+  const api = await apiOptions(flags);
+  let manifestEtag = flags.etag === undefined ? undefined : normalizeEtag(flags.etag);
+  if (flags.run === undefined && manifestEtag === undefined)
+    manifestEtag = await newerManifestEtag(flags, api, batchId);
+  const status = await waitForBatch(api, batchId, { ...options, runId: flags.run, manifestEtag });
   print(`batch ${batchId} ${describeOutcome(status)}`);
-  // Only a completed run writes failed.jsonl; after a terminated or failed run the file is from an older run.
-  const failed = status.progress?.failed ?? 0;
-  if (status.runtimeStatus === 'Completed' && failed > 0) {
-    for (const line of await describeFailures(await storageFor(flags), batchId, failed)) print(line);
+  // Only a completed run writes summary.json and failed.jsonl; after a terminated or failed run they are older.
+  if (status.runtimeStatus === 'Completed') {
+    for (const line of await completedRunLines(flags, batchId, status)) print(line);
   }
   return batchExitCode(status);
+}
+
+/**
+ * Returns the ETag of the batch's current `_manifest.json` when the batch's latest run has ended and was started by
+ * another manifest, so that a plain `wait ID` after an upload follows the new run instead of reporting the old one.
+ * Returns undefined when the latest run is active, matches, or storage cannot be read.
+ */
+async function newerManifestEtag(flags: GlobalFlags, api: ApiOptions, batchId: string): Promise<string | undefined> {
+  const latest = await getBatchStatus(api, batchId).catch(() => undefined);
+  if (!latest?.manifestEtag || !(FINAL_STATUSES as readonly string[]).includes(latest.runtimeStatus)) return undefined;
+  const current = await storageFor(flags)
+    .then((storage) => currentManifestEtag(storage, batchId))
+    .catch(() => undefined);
+  if (current === undefined || current === latest.manifestEtag) return undefined;
+  process.stderr.write(
+    `the latest run ${latest.runId ?? ''} of batch ${batchId} ran on an older _manifest.json; ` +
+      `waiting for the run of the current one (ETag ${current})\n`,
+  );
+  return current;
+}
+
+/** Describes a completed run's result, or in one line why storage could not be opened to read it. */
+async function completedRunLines(flags: GlobalFlags, batchId: string, view: BatchView): Promise<string[]> {
+  let storage;
+  try {
+    storage = await storageFor(flags);
+  } catch (error) {
+    return [`the rows and rejected rows are unknown: ${describeError(error)}`];
+  }
+  return describeCompletedRun(storage, batchId, view);
 }
 
 function seconds(value: string | undefined, flag: string): number | undefined {
@@ -238,15 +320,14 @@ export async function resultCommand(id: string, flags: GlobalFlags & { out?: str
     if (!(error instanceof SummaryNotFoundError)) throw error;
     throw (await endedWithoutResult(flags, batchId)) ?? error;
   });
-  const failed = parseSummary(text, batchId).failedBlobs;
-  const failures = typeof failed === 'number' && failed > 0 ? await describeFailures(storage, batchId, failed) : [];
+  const report = await describeSummary(storage, batchId, parseSummary(text, batchId));
   if (flags.out === undefined) {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     // stdout carries only summary.json, so that it can be piped to a JSON tool.
-    for (const line of failures) process.stderr.write(`${line}\n`);
+    for (const line of report) process.stderr.write(`${line}\n`);
     return;
   }
   await writeFile(flags.out, text);
   print(`saved results/${batchId}/summary.json to ${flags.out}`);
-  for (const line of failures) print(line);
+  for (const line of report) print(line);
 }

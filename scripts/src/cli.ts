@@ -55,6 +55,10 @@ program
   .option('--all-files', 'also upload dotfiles and files that are not .csv, .ndjson or .jsonl')
   .option('--start-timeout <seconds>', 'seconds to wait for the run of the uploaded manifest to start', '60')
   .option('--no-wait', 'return after the upload instead of waiting for the run that the manifest starts')
+  .option(
+    '--data-only',
+    'upload only the data files and leave _manifest.json as it is, so no run starts; then run redrive or start',
+  )
   .action(action(([dir], flags) => commands.uploadCommand(dir, flags as Flags & { batch: string })));
 
 program

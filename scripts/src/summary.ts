@@ -23,7 +23,14 @@ export interface BatchSummary {
   batchId: string;
   instanceId: string;
   status: string;
-  input: { blobs: number; bytes: number; rows: number; rejectedRows: number };
+  input: {
+    blobs: number;
+    bytes: number;
+    rows: number;
+    rejectedRows: number;
+    /** Up to 10 rejected rows, each with its file, 1-based line and reason. */
+    rejectedSamples?: { file: string; line: number; reason: string }[];
+  };
   failedBlobs: unknown;
   groups: GroupSummary[];
   timing?: Record<string, unknown>;
@@ -64,14 +71,29 @@ export function parseSummary(text: string, batchId: string): BatchSummary {
 /** Failure lines printed before pointing to the full list. */
 const FAILURE_LINES_SHOWN = 5;
 
+/** One line of `failed.jsonl`. */
+interface FailedFile {
+  blob: string;
+  kind: string;
+  message: string;
+}
+
 /**
  * Describes the failed files of a batch's latest result: up to 5 lines of `results/<batchId>/failed.jsonl`
- * (blob, kind, message), the path of the full list and the redrive command. A list that cannot be read is
- * reported in place of the lines, because the caller has already printed the batch's outcome.
+ * (blob, kind, message), the path of the full list and the next step. A list that cannot be read is reported in
+ * place of the lines, because the caller has already printed the batch's outcome. `totalFiles`, the number of files
+ * in the batch, distinguishes a column missing from every file, which the manifest caused, from a column missing in
+ * a few files.
  */
-export async function describeFailures(storage: Storage, batchId: string, failedCount: number): Promise<string[]> {
+export async function describeFailures(
+  storage: Storage,
+  batchId: string,
+  failedCount: number,
+  totalFiles?: number,
+): Promise<string[]> {
   const listPath = `results/${batchId}/failed.jsonl`;
   const lines = [`${failedCount} file${failedCount === 1 ? '' : 's'} failed:`];
+  let failures: (FailedFile | undefined)[] | undefined;
   try {
     const text = await withStorage(storage, async () => {
       const blob = resultsContainer(storage).getBlobClient(`${batchId}/failed.jsonl`);
@@ -81,21 +103,64 @@ export async function describeFailures(storage: Storage, batchId: string, failed
     for (const entry of entries.slice(0, FAILURE_LINES_SHOWN)) lines.push(`  ${formatFailure(entry)}`);
     const more = entries.length > FAILURE_LINES_SHOWN ? `, ${entries.length - FAILURE_LINES_SHOWN} more` : '';
     lines.push(`full list: ${listPath}${more}`);
+    failures = entries.map(parseFailure);
   } catch (error) {
     lines.push(`  the list in ${listPath} could not be read: ${describeError(error)}`);
   }
+
+  const manifestCaused = (failures ?? []).filter((failure) => isCausedByManifest(failure, failures ?? [], totalFiles));
+  if (manifestCaused.length > 0) {
+    const kinds = [...new Set(manifestCaused.map((failure) => failure?.kind))].join(', ');
+    lines.push(
+      `${manifestCaused.length} of the failures (${kinds}) come from the manifest, which a redrive reuses: ` +
+        `fix the manifest, then upload the batch again with: ${uploadCommandFor(batchId)}`,
+    );
+    return lines;
+  }
+  lines.push(
+    `after fixing the failed files, upload them without the manifest with: ${uploadCommandFor(batchId)} --data-only`,
+  );
   lines.push(`reprocess only the failed files with: npm run cli -- redrive ${batchId}`);
   return lines;
 }
 
+function uploadCommandFor(batchId: string): string {
+  return `npm run cli -- upload DIR --batch ${batchId}`;
+}
+
+/**
+ * Returns true for a failure that a redrive cannot fix because it reuses the run's manifest: a file whose format
+ * the manifest does not set (`unreadable`), or a `missing-column` failure whose column is missing from every file.
+ */
+function isCausedByManifest(
+  failure: FailedFile | undefined,
+  failures: (FailedFile | undefined)[],
+  totalFiles: number | undefined,
+): boolean {
+  if (failure?.kind === 'unreadable') return true;
+  if (failure?.kind !== 'missing-column' || totalFiles === undefined) return false;
+  const column = missingColumn(failure);
+  const sameColumn = failures.filter((other) => other?.kind === 'missing-column' && missingColumn(other) === column);
+  return column !== undefined && sameColumn.length >= totalFiles;
+}
+
+/** Returns the quoted column name of a `missing-column` message, such as `"amount"`. */
+function missingColumn(failure: FailedFile): string | undefined {
+  return /column ("(?:[^"\\]|\\.)*") is missing/.exec(failure.message)?.[1];
+}
+
+function parseFailure(line: string): FailedFile | undefined {
+  try {
+    const record = JSON.parse(line) as { blob?: unknown; kind?: unknown; message?: unknown };
+    return { blob: String(record.blob), kind: String(record.kind), message: String(record.message ?? '') };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Formats one line of failed.jsonl as `blob: kind: message`, or returns it unchanged when it is not such a record. */
 function formatFailure(line: string): string {
-  let record: { blob?: unknown; kind?: unknown; message?: unknown };
-  try {
-    record = JSON.parse(line) as typeof record;
-  } catch {
-    return line;
-  }
-  const message = String(record.message ?? '').split('\n')[0];
-  return `${String(record.blob)}: ${String(record.kind)}: ${message}`;
+  const failure = parseFailure(line);
+  if (!failure) return line;
+  return `${failure.blob}: ${failure.kind}: ${failure.message.split('\n')[0]}`;
 }

@@ -1,3 +1,4 @@
+import { RestError } from '@azure/storage-blob';
 import { SingleBar } from 'cli-progress';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -74,6 +75,34 @@ export async function uploadBatch(
   manifest: ManifestDocument,
 ): Promise<UploadSummary> {
   const started = Date.now();
+  const totalBytes = await uploadFiles(storage, batchId, files);
+  const manifestEtag = await withStorage(storage, async () => {
+    const body = JSON.stringify(manifest, null, 2);
+    const blob = inputContainer(storage).getBlockBlobClient(`${batchId}/${MANIFEST_BLOB_NAME}`);
+    const response = await blob.upload(body, Buffer.byteLength(body), {
+      blobHTTPHeaders: { blobContentType: 'application/json' },
+    });
+    return normalizeEtag(response.etag ?? '');
+  });
+  return { files: files.length, bytes: totalBytes, seconds: (Date.now() - started) / 1000, manifestEtag };
+}
+
+/**
+ * Uploads only the data files to `input/<batchId>/` and leaves `_manifest.json` as it is, so no run starts and a
+ * redrive, which requires the manifest of the run it redrives, still works.
+ */
+export async function uploadDataFiles(
+  storage: Storage,
+  batchId: string,
+  files: LocalFile[],
+): Promise<Omit<UploadSummary, 'manifestEtag'>> {
+  const started = Date.now();
+  const totalBytes = await uploadFiles(storage, batchId, files);
+  return { files: files.length, bytes: totalBytes, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Uploads files to `input/<batchId>/` with a progress bar on a terminal; returns the bytes uploaded. */
+async function uploadFiles(storage: Storage, batchId: string, files: LocalFile[]): Promise<number> {
   const container = inputContainer(storage);
   const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   const bar = new SingleBar({
@@ -84,7 +113,6 @@ export async function uploadBatch(
   });
   bar.start(files.length, 0, { megabytes: '0.0' });
   let doneBytes = 0;
-  let manifestEtag = '';
 
   try {
     await withStorage(storage, async () => {
@@ -100,17 +128,26 @@ export async function uploadBatch(
         }
       };
       await Promise.all(Array.from({ length: Math.min(UPLOAD_CONCURRENCY, files.length) }, worker));
-      const body = JSON.stringify(manifest, null, 2);
-      const blob = container.getBlockBlobClient(`${batchId}/${MANIFEST_BLOB_NAME}`);
-      const response = await blob.upload(body, Buffer.byteLength(body), {
-        blobHTTPHeaders: { blobContentType: 'application/json' },
-      });
-      manifestEtag = normalizeEtag(response.etag ?? '');
     });
   } finally {
     bar.stop();
   }
-  return { files: files.length, bytes: totalBytes, seconds: (Date.now() - started) / 1000, manifestEtag };
+  return totalBytes;
+}
+
+/** Returns the ETag of `input/<batchId>/_manifest.json` without quotes, or undefined when the blob does not exist. */
+export async function currentManifestEtag(storage: Storage, batchId: string): Promise<string | undefined> {
+  return withStorage(storage, async () => {
+    try {
+      const properties = await inputContainer(storage)
+        .getBlobClient(`${batchId}/${MANIFEST_BLOB_NAME}`)
+        .getProperties();
+      return properties.etag === undefined ? undefined : normalizeEtag(properties.etag);
+    } catch (error) {
+      if (error instanceof RestError && error.statusCode === 404) return undefined;
+      throw error;
+    }
+  });
 }
 
 /** Lists the blob names under `input/<batchId>/` that are not in `files`, leaving out the manifest. */

@@ -55,9 +55,13 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
           : options.manifestEtag
             ? ` (manifest ${options.manifestEtag})`
             : '';
+        // The app ignores a manifest uploaded during a run, so no run of that manifest comes without a start.
+        const ignored = options.manifestEtag
+          ? `; if it was uploaded while a run was active, start its run with 'npm run cli -- start ${batchId}'`
+          : '';
         throw new CliError(
           `batch '${batchId}'${run} did not start within ${Math.round(elapsed / 1000)} s: ` +
-            'check that its _manifest.json was uploaded and that the blob-created queue is being read',
+            `check that its _manifest.json was uploaded and that the blob-created queue is being read${ignored}`,
           TIMED_OUT_EXIT_CODE,
         );
       }
@@ -128,7 +132,7 @@ function runSeconds(status: BatchView): number | undefined {
 /**
  * Formats the progress line: status, phase, files done and failed of the total, then rows per second and the time
  * waited while the batch runs. A batch that ended shows its run's rows, duration and rate instead, because the time
- * waited says nothing about a run that ended before the wait began.
+ * waited does not describe a run that ended before the wait began.
  */
 export function formatProgress(status: BatchView | undefined, elapsedMs: number, rowsPerSecond?: number): string {
   const seconds = `${(elapsedMs / 1000).toFixed(1)} s`;

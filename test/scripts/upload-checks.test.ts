@@ -127,7 +127,11 @@ describe('upload checks before writing', () => {
   it('prints how to follow a --no-wait upload', async () => {
     const run = await runScript(cli, ['upload', dir, '--batch', 'nowait', '--no-wait', ...flags]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("follow the run with 'npm run cli -- wait nowait'");
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+      INPUT_CONTAINER,
+    );
+    const etag = (await container.getBlobClient('nowait/_manifest.json').getProperties()).etag?.replace(/"/g, '');
+    expect(run.stdout).toContain(`follow the run of this manifest with 'npm run cli -- wait nowait --etag ${etag}'`);
     expect(run.stdout).toContain("Run 'npm run cli -- start nowait' only to run the batch again");
     expect(run.stdout).not.toContain('start the batch with');
   });
