@@ -11,7 +11,7 @@ import {
   startBatch,
   terminateBatch,
 } from './batches';
-import { apiOptions, GlobalFlags, storageFor } from './cli-context';
+import { apiOptions, GlobalFlags, optionalStorageFor, storageFor } from './cli-context';
 import { CliError, describeError, HttpStatusError } from './errors';
 import { loadManifest, ManifestFlags } from './manifest';
 import { formatBytes } from './report';
@@ -240,8 +240,8 @@ export async function waitCommand(
 async function newerManifestEtag(flags: GlobalFlags, api: ApiOptions, batchId: string): Promise<string | undefined> {
   const latest = await getBatchStatus(api, batchId).catch(() => undefined);
   if (!latest?.manifestEtag || !(FINAL_STATUSES as readonly string[]).includes(latest.runtimeStatus)) return undefined;
-  const current = await storageFor(flags)
-    .then((storage) => currentManifestEtag(storage, batchId))
+  const current = await optionalStorageFor(flags)
+    .then((storage) => (storage ? currentManifestEtag(storage, batchId) : undefined))
     .catch(() => undefined);
   if (current === undefined || current === latest.manifestEtag) return undefined;
   process.stderr.write(
@@ -255,10 +255,11 @@ async function newerManifestEtag(flags: GlobalFlags, api: ApiOptions, batchId: s
 async function completedRunLines(flags: GlobalFlags, batchId: string, view: BatchView): Promise<string[]> {
   let storage;
   try {
-    storage = await storageFor(flags);
+    storage = await optionalStorageFor(flags);
   } catch (error) {
     return [`the rows and rejected rows are unknown: ${describeError(error)}`];
   }
+  if (!storage) return ['the rows and rejected rows are unknown: pass --account to read the result from storage'];
   return describeCompletedRun(storage, batchId, view);
 }
 

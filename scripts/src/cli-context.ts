@@ -98,6 +98,28 @@ export async function storageFor(flags: GlobalFlags): Promise<Storage> {
   return openStorage({ connectionString: DEFAULT_CONNECTION_STRING, origin });
 }
 
+/**
+ * Opens the data storage as `storageFor` does, or returns undefined when nothing names it and `--url` or FANOUT_URL
+ * points to an API off this machine: Azurite's default address would then be a guess that takes the SDK's retries
+ * to fail. Commands use it for what they only add to their output, such as a finished run's row counts.
+ */
+export async function optionalStorageFor(flags: GlobalFlags): Promise<Storage | undefined> {
+  const named =
+    flags.account !== undefined ||
+    flags.connectionString !== undefined ||
+    [DATA_CONNECTION, HOST_CONNECTION].some((setting) => Boolean(process.env[setting]));
+  if (!named && flags.url !== undefined && !isLocalUrl(flags.url)) return undefined;
+  return storageFor(flags);
+}
+
+function isLocalUrl(url: string): boolean {
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** Contents of `<data>/stack.json`: the record of a running `npm start`, or the pid of a stopped one. */
 interface RecordedStack {
   file: string;
