@@ -83,6 +83,40 @@ describe('task hub store', () => {
     expect(store.messagesOf('i1')).toHaveLength(0);
   });
 
+  it('queues carried events before events that arrived meanwhile', () => {
+    const started = store.messagesOf('i1').map((m) => m.id);
+    const raised = (value: number) => ({
+      instanceId: 'i1',
+      executionId: null,
+      kind: 'event' as const,
+      event: JSON.stringify({ EventType: 6, Name: 'add', Input: String(value) }),
+    });
+    // The event raised while the episode ran is still queued when the episode continues as new and carries 10.
+    store.enqueueMessages([raised(100)], 1500);
+    const nextStart = { instanceId: 'i1', executionId: 'e2', kind: 'event' as const, event: '{"EventType":0}' };
+
+    store.commitEpisode(
+      commit({
+        consumedMessageIds: started,
+        activities: [],
+        releaseWork: 'timers',
+        update: {
+          status: 'ContinuedAsNew',
+          output: null,
+          customStatus: null,
+          failureDetails: null,
+          completedAt: null,
+          nextExecution: { executionId: 'e2', input: null, createdAt: 2000 },
+        },
+        messages: [nextStart, raised(10)],
+      }),
+    );
+
+    const queued = store.messagesOf('i1');
+    expect(queued.map((m) => m.event)).toEqual([nextStart.event, raised(10).event, raised(100).event]);
+    expect(queued.map((m) => m.created_at)).toEqual([2000, 2000, 1500]);
+  });
+
   it('turns due timers into messages and keeps future ones', () => {
     store.commitEpisode(
       commit({

@@ -180,9 +180,32 @@ export class TaskHubStore {
       for (const child of commit.instances) {
         this.insertInstance(child, commit.now);
       }
+      // The new execution takes the events carried over from the old one before those that arrived during the
+      // episode, so the queued messages of the instance move behind the ones this commit adds.
+      const arrived = commit.update.nextExecution ? this.takeQueuedMessages(commit.instanceId) : [];
       insertMessages(this.statements, commit.messages, commit.now);
+      this.requeueMessages(arrived);
       return true;
     })();
+  }
+
+  /** Deletes and returns the queued messages of an orchestration instance, in arrival order. */
+  private takeQueuedMessages(instanceId: string): MessageRow[] {
+    const rows = this.sql("SELECT * FROM messages WHERE instance_id = ? AND kind <> 'entity' ORDER BY id").all(
+      instanceId,
+    ) as MessageRow[];
+    this.deleteMessages(rows.map((row) => row.id));
+    return rows;
+  }
+
+  /** Inserts messages again with new ids in the given order, keeping their execution and arrival time. */
+  private requeueMessages(rows: MessageRow[]): void {
+    const insert = this.sql(
+      'INSERT INTO messages (instance_id, execution_id, kind, event, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    for (const row of rows) {
+      insert.run(row.instance_id, row.execution_id, row.kind, row.event, row.created_at);
+    }
   }
 
   private deleteMessages(ids: number[]): void {
