@@ -124,12 +124,18 @@ async function start(options: StartOptions): Promise<void> {
         process.exit(1);
       },
     );
+  let firstSignalAt = 0;
   const stop = (signal: NodeJS.Signals) => {
+    if (signalled && Date.now() - firstSignalAt < REPEATED_SIGNAL_MS) {
+      logger.info({ signal }, 'stop signal repeated; still stopping cleanly');
+      return;
+    }
     if (signalled) {
       logger.warn({ signal }, 'second stop signal; exiting without waiting for a clean stop');
       process.exit(1);
     }
     signalled = true;
+    firstSignalAt = Date.now();
     logger.info({ signal }, 'stopping host');
     // A stop the host began by itself is already under way and exits when it is done.
     if (!failure) void finish();
@@ -141,6 +147,13 @@ async function start(options: StartOptions): Promise<void> {
     if (!signalled) void finish();
   });
 }
+
+/**
+ * Milliseconds within which a second stop signal counts as the same request. Ctrl-C in a terminal sends SIGINT to
+ * the whole process group, so a wrapper such as `npm start` that forwards its own SIGTERM delivers a second signal
+ * a few milliseconds later. A second signal after this delay ends the host without waiting.
+ */
+const REPEATED_SIGNAL_MS = 1000;
 
 function exitWithError(error: unknown): never {
   const known = USER_ERRORS.some((type) => error instanceof type);

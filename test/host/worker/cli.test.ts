@@ -63,6 +63,36 @@ describe('host CLI', () => {
     }
   });
 
+  it('stops cleanly on SIGINT then a forwarded SIGTERM', async () => {
+    // The appTerminate hook keeps the clean stop running when the forwarded SIGTERM arrives.
+    const appDir = writeApp({
+      'package.json': JSON.stringify({ main: 'index.js' }),
+      'index.js': `const { app } = require('@azure/functions');
+app.http('hello', { handler: () => ({ body: 'hi' }) });
+app.hook.appTerminate(() => new Promise((resolve) => setTimeout(resolve, 500)));`,
+    });
+    const run = runCli(['start', '--app', appDir, '--port', '0', '--data', dataDir]);
+    try {
+      await waitFor(() => /Host listening on (\S+)\./.exec(run.stdout())?.[1], 30000);
+
+      run.child.kill('SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      run.child.kill('SIGTERM');
+
+      expect(await run.exit).toBe(0);
+      const messages = run
+        .stderr()
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { msg: string }).msg);
+      expect(messages).toContain('stop signal repeated; still stopping cleanly');
+      expect(messages).toContain('host stopped');
+      expect(messages).not.toContain('second stop signal; exiting without waiting for a clean stop');
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
   it('exits with 1 when no worker thread is left', async () => {
     const appDir = writeApp({
       'package.json': JSON.stringify({ main: 'index.js' }),
