@@ -27,14 +27,72 @@ export interface ManifestFlags {
 export async function loadManifest(dir: string, flags: ManifestFlags): Promise<ManifestDocument> {
   const file = path.join(dir, MANIFEST_BLOB_NAME);
   let manifest: ManifestDocument = {};
-  let text: string | undefined;
+  let bytes: Buffer | undefined;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch {
-    text = undefined;
+    bytes = undefined;
   }
-  if (text !== undefined) manifest = parseManifest(text, file);
+  if (bytes !== undefined) manifest = parseManifest(decodeManifest(bytes, file), file);
   return { ...manifest, ...manifestFromFlags(flags) };
+}
+
+/**
+ * Decodes the manifest as strict UTF-8, dropping a UTF-8 byte order mark as the app does, so that a byte the app
+ * would reject is reported here instead of being uploaded as U+FFFD.
+ */
+function decodeManifest(bytes: Uint8Array, file: string): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    const mark = bytes[0] === 0xff ? 'FF FE' : 'FE FF';
+    throw new CliError(
+      `invalid manifest ${file}: it is UTF-16 (it starts with the byte order mark ${mark}), ` +
+        'and the app reads only UTF-8: save the file as UTF-8 and upload again',
+    );
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new CliError(
+      `invalid manifest ${file}: not valid UTF-8 (the byte sequence at offset ${malformedUtf8Offset(bytes)} is ` +
+        'malformed): save the file as UTF-8 and upload again',
+    );
+  }
+}
+
+/** Returns the byte offset of the first malformed UTF-8 sequence, or the length when every sequence is well formed. */
+export function malformedUtf8Offset(bytes: Uint8Array): number {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const lead = bytes[offset];
+    if (lead < 0x80) {
+      offset += 1;
+      continue;
+    }
+    const [length, low, high] = utf8Sequence(lead);
+    if (length === 0) return offset;
+    for (let index = 1; index < length; index += 1) {
+      const byte = bytes[offset + index];
+      const [min, max] = index === 1 ? [low, high] : [0x80, 0xbf];
+      if (byte === undefined || byte < min || byte > max) return offset;
+    }
+    offset += length;
+  }
+  return offset;
+}
+
+/**
+ * Returns the length of the UTF-8 sequence that starts with this lead byte and the range of its second byte, which
+ * excludes overlong forms, surrogates and code points above U+10FFFF. The length is 0 for a byte that starts none.
+ */
+function utf8Sequence(lead: number): [number, number, number] {
+  if (lead >= 0xc2 && lead <= 0xdf) return [2, 0x80, 0xbf];
+  if (lead === 0xe0) return [3, 0xa0, 0xbf];
+  if (lead === 0xed) return [3, 0x80, 0x9f];
+  if (lead >= 0xe1 && lead <= 0xef) return [3, 0x80, 0xbf];
+  if (lead === 0xf0) return [4, 0x90, 0xbf];
+  if (lead >= 0xf1 && lead <= 0xf3) return [4, 0x80, 0xbf];
+  if (lead === 0xf4) return [4, 0x80, 0x8f];
+  return [0, 0, 0];
 }
 
 function parseManifest(text: string, file: string): ManifestDocument {
@@ -47,7 +105,29 @@ function parseManifest(text: string, file: string): ManifestDocument {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new CliError(`invalid manifest ${file}: expected a JSON object such as {"groupBy":["origin"]}`);
   }
+  const infinite = nonFiniteNumber(value, '');
+  if (infinite) {
+    // JSON.stringify would upload the number as null, and the app would then report null instead of the number.
+    throw new CliError(
+      `invalid manifest ${file}: field "${infinite.field}" is ${infinite.value}, not a finite number: a JSON number ` +
+        'beyond the range of a double, such as 1e400, reads as Infinity; use a smaller number',
+    );
+  }
   return value as ManifestDocument;
+}
+
+/** Finds the first number that is not finite in a parsed JSON value, with its path such as `quantiles[1]`. */
+function nonFiniteNumber(value: unknown, field: string): { field: string; value: number } | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : { field, value };
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entries = Array.isArray(value)
+    ? value.map((item, index) => [`${field}[${index}]`, item] as const)
+    : Object.entries(value).map(([key, item]) => [field ? `${field}.${key}` : key, item] as const);
+  for (const [itemField, item] of entries) {
+    const found = nonFiniteNumber(item, itemField);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function manifestFromFlags(flags: ManifestFlags): ManifestDocument {

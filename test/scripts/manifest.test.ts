@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadManifest } from '../../scripts/src/manifest';
+import { loadManifest, malformedUtf8Offset } from '../../scripts/src/manifest';
 
 describe('loadManifest', () => {
   let dir: string;
@@ -43,6 +43,58 @@ describe('loadManifest', () => {
   it('rejects a manifest that is not an object', async () => {
     await writeFile(path.join(dir, '_manifest.json'), '["origin"]');
     await expect(loadManifest(dir, {})).rejects.toThrow('expected a JSON object');
+  });
+
+  it('names the offset of invalid UTF-8', async () => {
+    const file = path.join(dir, '_manifest.json');
+    await writeFile(
+      file,
+      Buffer.concat([Buffer.from('{"groupBy":["k'), Buffer.from([0xff, 0xfe]), Buffer.from('"]}')]),
+    );
+    await expect(loadManifest(dir, {})).rejects.toThrow(
+      `invalid manifest ${file}: not valid UTF-8 (the byte sequence at offset 14 is malformed): save the file as UTF-8`,
+    );
+  });
+
+  it.each([
+    ['FF FE', Buffer.from('\ufeff{"groupBy":["k"]}', 'utf16le')],
+    ['FE FF', Buffer.from('\ufeff{"groupBy":["k"]}', 'utf16le').swap16()],
+  ])('names UTF-16 with the byte order mark %s', async (mark, bytes) => {
+    const file = path.join(dir, '_manifest.json');
+    await writeFile(file, bytes);
+    await expect(loadManifest(dir, {})).rejects.toThrow(
+      `invalid manifest ${file}: it is UTF-16 (it starts with the byte order mark ${mark}), and the app reads only ` +
+        'UTF-8: save the file as UTF-8',
+    );
+  });
+
+  it('reads UTF-8 with a byte order mark', async () => {
+    await writeFile(path.join(dir, '_manifest.json'), '\ufeff{"groupBy":["r\u00e9gion"]}');
+    await expect(loadManifest(dir, {})).resolves.toEqual({ groupBy: ['r\u00e9gion'] });
+  });
+
+  it.each([
+    ['{"toleratedFailurePercentage": 1e400}', '"toleratedFailurePercentage" is Infinity'],
+    ['{"maxItems": -1e400}', '"maxItems" is -Infinity'],
+    ['{"quantiles": [0.5, 1e999]}', '"quantiles[1]" is Infinity'],
+  ])('rejects the non-finite number in %s', async (text, field) => {
+    const file = path.join(dir, '_manifest.json');
+    await writeFile(file, text);
+    await expect(loadManifest(dir, {})).rejects.toThrow(
+      `invalid manifest ${file}: field ${field}, not a finite number: a JSON number beyond the range of a double`,
+    );
+  });
+
+  it.each([
+    [[0x41, 0xc3], 1],
+    [[0xe2, 0x82, 0x41], 0],
+    [[0x41, 0xc0, 0x80], 1],
+    [[0xed, 0xa0, 0x80], 0],
+    [[0xf4, 0x90, 0x80, 0x80], 0],
+    [[0x41, 0x80], 1],
+    [[0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80], 7],
+  ])('finds malformed UTF-8 in %j', (bytes, offset) => {
+    expect(malformedUtf8Offset(Uint8Array.from(bytes))).toBe(offset);
   });
 
   it.each([
