@@ -1,5 +1,6 @@
 import { BatchView } from './api';
 import { describeError } from './errors';
+import { cliCommand } from './stack-options';
 import { Storage } from './storage';
 import { BatchSummary, describeFailures, downloadSummary, parseSummary } from './summary';
 
@@ -76,15 +77,15 @@ function describeInput(batchId: string, summary: BatchSummary): string[] {
  */
 export function describeBatchError(batchId: string, error: unknown): string[] {
   const kind = typeof error === 'object' && error !== null ? (error as { kind?: unknown }).kind : undefined;
-  const upload = `npm run cli -- upload DIR --batch ${batchId}`;
+  const upload = cliCommand(['upload', 'DIR', '--batch', batchId]);
   switch (kind) {
     case 'invalid-manifest':
     case 'too-many-items':
       return [`fix the manifest, then upload the batch again with: ${upload}`];
     case 'missing-files':
       return [
-        `upload the missing files with: ${upload} --data-only, then run the batch again with: ` +
-          `npm run cli -- start ${batchId}; or remove them from "files" in the manifest and upload the batch again`,
+        `upload the missing files with: ${cliCommand(['upload', 'DIR', '--batch', batchId, '--data-only'])}, then run ` +
+          `the batch again with: ${cliCommand(['start', batchId])}; or remove them from "files" in the manifest and upload the batch again`,
       ];
     case 'manifest-not-found':
       return [`upload the batch with: ${upload}`];

@@ -8,6 +8,7 @@ import {
   STATUS_TIMEOUT_MS,
 } from './api';
 import { CliError, HttpStatusError } from './errors';
+import { quotedCliCommand } from './stack-options';
 
 /** Terminal Durable runtime statuses: a batch in one of these will not change without a redrive. */
 export const FINAL_STATUSES = ['Completed', 'Failed', 'Terminated', 'Canceled'] as const;
@@ -22,7 +23,8 @@ function batchUrl(options: ApiOptions, batchId: string, action = ''): string {
 function notFound(options: ApiOptions, batchId: string): CliError {
   return new CliError(
     `batch '${batchId}' has no run at ${options.url}: its history was purged or it never started; ` +
-      `start a new run on its uploaded input with 'start ${batchId}', or upload it with 'upload DIR --batch ${batchId}'`,
+      `start a new run on its uploaded input with ${quotedCliCommand(['start', batchId])}, or upload it with ` +
+      quotedCliCommand(['upload', 'DIR', '--batch', batchId]),
   );
 }
 
@@ -31,7 +33,8 @@ export async function startBatch(options: ApiOptions, batchId: string): Promise<
   const response = await requestJson(options, 'POST', batchUrl(options, batchId));
   if (response.status === 404) {
     throw new CliError(
-      `batch '${batchId}' not found at ${options.url}: ${errorMessage(response.body)}; upload it with 'upload DIR --batch ${batchId}'`,
+      `batch '${batchId}' not found at ${options.url}: ${errorMessage(response.body)}; upload it with ` +
+        quotedCliCommand(['upload', 'DIR', '--batch', batchId]),
     );
   }
   if (response.status !== 202 && response.status !== 200) {

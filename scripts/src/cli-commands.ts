@@ -29,6 +29,12 @@ import {
 } from './upload';
 import { batchExitCode, describeOutcome, matchRun, TIMED_OUT_EXIT_CODE, waitForBatch } from './wait';
 import { ApiOptions, ApiUnreachableError, BatchView } from './api';
+import { cliCommand, quotedCliCommand } from './stack-options';
+
+/** The command that follows one run of the batch, such as `npm run cli -- wait b1 --run R`. */
+function runWaitCommand(batchId: string, runId: string | undefined): string {
+  return cliCommand(runId === undefined ? ['wait', batchId] : ['wait', batchId, '--run', runId]);
+}
 
 function print(value: unknown): void {
   process.stdout.write(typeof value === 'string' ? `${value}\n` : `${JSON.stringify(value, null, 2)}\n`);
@@ -67,8 +73,8 @@ export async function uploadCommand(
     print(
       `uploaded ${summary.files} files (${formatBytes(summary.bytes)}) to input/${batchId}/ in ` +
         `${summary.seconds.toFixed(1)} s and left _manifest.json as it was, so no run started. Reprocess the files ` +
-        `that failed with 'npm run cli -- redrive ${batchId}', or run the whole batch again with ` +
-        `'npm run cli -- start ${batchId}'`,
+        `that failed with ${quotedCliCommand(['redrive', batchId])}, or run the whole batch again with ` +
+        quotedCliCommand(['start', batchId]),
     );
     return;
   }
@@ -88,8 +94,8 @@ export async function uploadCommand(
   if (flags.wait === false) {
     print(
       `the manifest starts the batch where its blob event reaches the app, as on the local host and on Azure: ` +
-        `follow the run of this manifest with 'npm run cli -- wait ${batchId} --etag ${summary.manifestEtag}'. ` +
-        `Run 'npm run cli -- start ${batchId}' only to run the batch again, or where no blob event reaches the app, ` +
+        `follow the run of this manifest with ${quotedCliCommand(['wait', batchId, '--etag', summary.manifestEtag])}. ` +
+        `Run ${quotedCliCommand(['start', batchId])} only to run the batch again, or where no blob event reaches the app, ` +
         'as under Core Tools',
     );
     return;
@@ -98,7 +104,7 @@ export async function uploadCommand(
   // A reused batch id shows its previous run until the uploaded manifest has started a new one.
   const view = await waitForManifestRun(api, batchId, summary.manifestEtag, { timeoutMs: startTimeoutMs });
   if (!(FINAL_STATUSES as readonly string[]).includes(view.runtimeStatus)) {
-    print(`batch ${batchId} started run ${view.runId}; follow it with: wait ${batchId} --run ${view.runId}`);
+    print(`batch ${batchId} started run ${view.runId}; follow it with: ${runWaitCommand(batchId, view.runId)}`);
     return;
   }
   // A small batch can end before the first status read; its outcome is printed here, and wait gives its exit code.
@@ -106,7 +112,7 @@ export async function uploadCommand(
   if (view.runtimeStatus === 'Completed') {
     for (const line of await describeCompletedRun(storage, batchId, view)) print(line);
   }
-  print(`'npm run cli -- wait ${batchId} --run ${view.runId}' exits with the code of this outcome`);
+  print(`'${runWaitCommand(batchId, view.runId)}' exits with the code of this outcome`);
 }
 
 /** Throws when a manifest option is given with --data-only, which uploads no manifest. */
@@ -160,8 +166,8 @@ export async function assertNoActiveRun(
   const run = view.runId ? ` run ${view.runId}` : ' run';
   throw new CliError(
     `batch '${batchId}' has an active${run} (${view.runtimeStatus}), and the app ignores a manifest uploaded ` +
-      `during a run: wait for it with 'npm run cli -- wait ${batchId}' or stop it with ` +
-      `'npm run cli -- terminate ${batchId}', then upload again`,
+      `during a run: wait for it with ${quotedCliCommand(['wait', batchId])} or stop it with ` +
+      `${quotedCliCommand(['terminate', batchId])}, then upload again`,
   );
 }
 
@@ -181,9 +187,9 @@ async function waitForManifestRun(
       throw new CliError(
         `batch '${batchId}' did not start a run on the uploaded manifest within ${options.timeoutMs / 1000} s. ` +
           `Either a run of the batch was active when the manifest arrived, so the app ignored the manifest: ` +
-          `wait for that run with 'wait ${batchId}' or terminate it, then upload again. ` +
+          `wait for that run with ${quotedCliCommand(['wait', batchId])} or terminate it, then upload again. ` +
           `Or the host at ${api.url} does not run or does not read the blob-created queue: check it, then run ` +
-          `'wait ${batchId}', or upload with --no-wait and run 'start ${batchId}'`,
+          `${quotedCliCommand(['wait', batchId])}, or upload with --no-wait and run ${quotedCliCommand(['start', batchId])}`,
         TIMED_OUT_EXIT_CODE,
       );
     }
@@ -308,7 +314,8 @@ async function endedWithoutResult(flags: GlobalFlags, batchId: string): Promise<
     .catch(() => undefined);
   if (!status || !(FINAL_STATUSES as readonly string[]).includes(status.runtimeStatus)) return undefined;
   return new CliError(
-    `batch '${batchId}' ${describeOutcome(status)} and wrote no result: ` + `start a new run with 'start ${batchId}'`,
+    `batch '${batchId}' ${describeOutcome(status)} and wrote no result: ` +
+      `start a new run with ${quotedCliCommand(['start', batchId])}`,
   );
 }
 

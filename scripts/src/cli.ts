@@ -3,6 +3,7 @@ import * as commands from './cli-commands';
 import { DEFAULT_API_URL, GlobalFlags } from './cli-context';
 import { runCommand } from './errors';
 import { appendListOption } from './manifest';
+import { useCliLocation } from './stack-options';
 
 type Flags = GlobalFlags & Record<string, string>;
 
@@ -15,6 +16,8 @@ function action(body: (args: string[], flags: Flags) => Promise<number | void>) 
     if (flags.url !== undefined) {
       flags.urlSource = command.getOptionValueSourceWithGlobals('url') === 'env' ? 'env' : 'cli';
     }
+    const keySource = command.getOptionValueSourceWithGlobals('key') === 'env' ? 'env' : 'cli';
+    useCliLocation({ ...flags, keySource });
     return runCommand(() => body(positional, flags));
   };
 }

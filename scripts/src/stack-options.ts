@@ -60,7 +60,7 @@ export function nonDefaultStackArgs(flags: StackFlags): string[] {
 }
 
 /** Quotes a word for a POSIX shell when it contains characters that the shell would split or expand. */
-function shellWord(word: string): string {
+export function shellWord(word: string): string {
   return /^[\w./:=@+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -68,4 +68,50 @@ function shellWord(word: string): string {
 export function npmCommandFor(script: 'start' | 'run demo', flags: StackFlags): string {
   const stackArgs = nonDefaultStackArgs(flags);
   return stackArgs.length === 0 ? `npm ${script}` : `npm ${script} -- ${stackArgs.join(' ')}`;
+}
+
+/** The CLI options that located the Function App and the data storage of the command that runs. */
+export interface CliLocation {
+  data?: string;
+  url?: string;
+  /** Source of `url`: only a URL given on the command line is repeated, because FANOUT_URL stays set. */
+  urlSource?: 'cli' | 'env';
+  account?: string;
+  connectionString?: string;
+  key?: string;
+  keySource?: 'cli' | 'env';
+}
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+let currentLocation: CliLocation = {};
+
+/** Records the options of the running CLI command, which every command it prints as a next step repeats. */
+export function useCliLocation(location: CliLocation): void {
+  currentLocation = { ...location };
+}
+
+/**
+ * Formats a CLI command, such as `npm run cli -- wait b1 --run R --data /tmp/d2`, with the options that located the
+ * stack: --data when it is not the default folder, --url when given on the command line, and --account. A connection
+ * string or function key is never printed: the command shows a placeholder for it instead.
+ */
+export function cliCommand(words: string[], location: CliLocation = currentLocation): string {
+  const args = words.map(shellWord);
+  if (location.data !== undefined && path.resolve(location.data) !== path.resolve(REPO_ROOT, '.data')) {
+    const absolute = path.resolve(location.data);
+    const relative = path.relative(REPO_ROOT, absolute);
+    const shown = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolute;
+    args.push('--data', shellWord(shown));
+  }
+  if (location.url !== undefined && location.urlSource !== 'env') args.push('--url', shellWord(location.url));
+  if (location.account !== undefined) args.push('--account', shellWord(location.account));
+  if (location.connectionString !== undefined) args.push('--connection-string', 'CONNECTION_STRING');
+  if (location.key !== undefined && location.keySource === 'cli') args.push('--key', 'FUNCTION_KEY');
+  return `npm run cli -- ${args.join(' ')}`;
+}
+
+/** Formats a CLI command as cliCommand does, quoted for a message: `'npm run cli -- status b1'`. */
+export function quotedCliCommand(words: string[], location?: CliLocation): string {
+  return `'${cliCommand(words, location)}'`;
 }

@@ -1,5 +1,6 @@
 import { RestError } from '@azure/storage-blob';
 import { CliError, describeError } from './errors';
+import { cliCommand, quotedCliCommand } from './stack-options';
 import { resultsContainer, Storage, withStorage } from './storage';
 
 export interface MetricSummary {
@@ -52,7 +53,7 @@ export async function downloadSummary(storage: Storage, batchId: string): Promis
       if (error instanceof RestError && error.statusCode === 404) {
         throw new SummaryNotFoundError(
           `no result for batch '${batchId}': results/${batchId}/summary.json does not exist yet; ` +
-            `run 'wait ${batchId}' and check its status`,
+            `run ${quotedCliCommand(['wait', batchId])} and check its status`,
         );
       }
       throw error;
@@ -118,14 +119,14 @@ export async function describeFailures(
     return lines;
   }
   lines.push(
-    `after fixing the failed files, upload them without the manifest with: ${uploadCommandFor(batchId)} --data-only`,
+    `after fixing the failed files, upload them without the manifest with: ${uploadCommandFor(batchId, '--data-only')}`,
   );
-  lines.push(`reprocess only the failed files with: npm run cli -- redrive ${batchId}`);
+  lines.push(`reprocess only the failed files with: ${cliCommand(['redrive', batchId])}`);
   return lines;
 }
 
-function uploadCommandFor(batchId: string): string {
-  return `npm run cli -- upload DIR --batch ${batchId}`;
+function uploadCommandFor(batchId: string, ...options: string[]): string {
+  return cliCommand(['upload', 'DIR', '--batch', batchId, ...options]);
 }
 
 /**

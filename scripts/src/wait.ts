@@ -1,6 +1,7 @@
 import { ApiOptions, ApiTimeoutError, BatchProgress, BatchView } from './api';
 import { FINAL_STATUSES, getBatchStatus } from './batches';
 import { CliError, HttpStatusError } from './errors';
+import { quotedCliCommand } from './stack-options';
 
 export interface WaitOptions {
   /** Milliseconds between status requests. @default 1000 */
@@ -57,7 +58,7 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
             : '';
         // The app ignores a manifest uploaded during a run, so no run of that manifest comes without a start.
         const ignored = options.manifestEtag
-          ? `; if it was uploaded while a run was active, start its run with 'npm run cli -- start ${batchId}'`
+          ? `; if it was uploaded while a run was active, start its run with ${quotedCliCommand(['start', batchId])}`
           : '';
         throw new CliError(
           `batch '${batchId}'${run} did not start within ${Math.round(elapsed / 1000)} s: ` +

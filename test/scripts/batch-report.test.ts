@@ -173,7 +173,9 @@ describe('batch report', () => {
       ]);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('left _manifest.json as it was, so no run started');
-      expect(run.stdout).toContain("'npm run cli -- redrive dataonly'");
+      expect(run.stdout).toContain(
+        `'npm run cli -- redrive dataonly --url ${api.url} --connection-string CONNECTION_STRING'`,
+      );
     } finally {
       await api.close();
     }
@@ -204,7 +206,10 @@ describe('batch report', () => {
       const lines = run.stdout.trimEnd().split('\n');
       expect(lines[1]).toBe('batch quick started run r9; it ended as Completed (batch completed)');
       expect(lines[2]).toBe('input: 1 file, 6 rows, 0 rejected');
-      expect(lines[3]).toBe("'npm run cli -- wait quick --run r9' exits with the code of this outcome");
+      expect(lines[3]).toBe(
+        `'npm run cli -- wait quick --run r9 --url ${url} --connection-string CONNECTION_STRING' exits with the code ` +
+          'of this outcome',
+      );
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }

@@ -38,7 +38,7 @@ describe('wait and result with failed files', () => {
     expect(lines).toContain('full list: results/fails/failed.jsonl, 1 more');
     expect(lines[lines.length - 1]).toBe(
       '6 of the failures (unreadable) come from the manifest, which a redrive reuses: fix the manifest, then upload ' +
-        'the batch again with: npm run cli -- upload DIR --batch fails',
+        `the batch again with: npm run cli -- upload DIR --batch fails ${flags[0]} ${flags[1]} --connection-string CONNECTION_STRING`,
     );
     expect(run.stdout).not.toContain('redrive fails');
   }, 120_000);

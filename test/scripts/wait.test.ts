@@ -249,7 +249,7 @@ describe('API messages', () => {
     const api = await scriptedApi([{ status: 404, body: { error: 'Batch b1 has no run' } }]);
     try {
       await expect(requireBatchStatus({ url: api.url }, 'b1')).rejects.toThrow(
-        `batch 'b1' has no run at ${api.url}: its history was purged or it never started; start a new run on its uploaded input with 'start b1'`,
+        `batch 'b1' has no run at ${api.url}: its history was purged or it never started; start a new run on its uploaded input with 'npm run cli -- start b1'`,
       );
     } finally {
       await api.close();
