@@ -159,7 +159,8 @@ export class HostHttpServer {
     }
     return {
       method: (req.method ?? 'GET').toUpperCase(),
-      url: new URL(requestPath(req.url), this.#origin(headers)),
+      // Appending keeps a path that starts with `//`, which URL resolution would read as a host.
+      url: new URL(`${new URL(this.#origin(headers)).origin}${requestPath(req.url)}`),
       headers,
       body,
     };
@@ -174,11 +175,14 @@ export class HostHttpServer {
 }
 
 /**
- * Returns the path and query of a request target. An absolute-form target (`GET http://other/path`) or a
- * path starting with `//` would otherwise replace the origin that URLs handed to functions are built from.
+ * Returns the path and query of a request target. An absolute-form target (`GET http://other/path`) would otherwise
+ * replace the origin that URLs handed to functions are built from. An origin-form target is appended to a fixed
+ * origin, so a path starting with `//` stays a path instead of naming a host.
  */
 function requestPath(target = '/'): string {
-  const parsed = new URL(target, 'http://placeholder.invalid');
+  const parsed = target.startsWith('/')
+    ? new URL(`http://placeholder.invalid${target}`)
+    : new URL(target, 'http://placeholder.invalid');
   return `${parsed.pathname}${parsed.search}`;
 }
 

@@ -82,6 +82,21 @@ describe('HTTP server options', () => {
     expect(body).toBe(`${host.url}/api/where?x=1`);
   });
 
+  it('keeps a path that starts with two slashes', async () => {
+    const host = await start(writeApp(URL_APP));
+    const { status, body } = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+      const request = http.request({ host: '127.0.0.1', port: host.port, path: '//api/where' }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode, body: text }));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    expect(status).toBe(404);
+    expect((JSON.parse(body) as { error: string }).error).toBe('No function or API is served at GET //api/where');
+  });
+
   it('ignores X-Forwarded-Host unless the proxy is trusted', async () => {
     const untrusted = await start(writeApp(URL_APP));
     const headers = { 'x-forwarded-host': 'proxy.example.test', 'x-forwarded-proto': 'https' };
