@@ -27,7 +27,7 @@ import {
   uploadBatch,
   uploadDataFiles,
 } from './upload';
-import { batchExitCode, describeOutcome, matchRun, TIMED_OUT_EXIT_CODE, waitForBatch } from './wait';
+import { batchExitCode, describeOutcome, matchRun, replacedRunError, TIMED_OUT_EXIT_CODE, waitForBatch } from './wait';
 import { ApiOptions, ApiUnreachableError, BatchView } from './api';
 import { cliCommand, quotedCliCommand } from './stack-options';
 
@@ -229,6 +229,7 @@ export async function waitCommand(
   let manifestEtag = flags.etag === undefined ? undefined : normalizeEtag(flags.etag);
   if (flags.run === undefined && manifestEtag === undefined)
     manifestEtag = await newerManifestEtag(flags, api, batchId);
+  else if (manifestEtag !== undefined) await assertManifestCurrent(flags, api, batchId, manifestEtag);
   const status = await waitForBatch(api, batchId, { ...options, runId: flags.run, manifestEtag });
   print(`batch ${batchId} ${describeOutcome(status)}`);
   // Only a completed run writes summary.json and failed.jsonl; after a terminated or failed run they are older.
@@ -255,6 +256,20 @@ async function newerManifestEtag(flags: GlobalFlags, api: ApiOptions, batchId: s
       `waiting for the run of the current one (ETag ${current})\n`,
   );
   return current;
+}
+
+/**
+ * Throws when the batch's latest run is not the run of the manifest with this ETag and storage holds a newer
+ * manifest: the app reads only the current manifest, so that run cannot start any more.
+ */
+async function assertManifestCurrent(flags: GlobalFlags, api: ApiOptions, batchId: string, etag: string) {
+  const latest = await getBatchStatus(api, batchId).catch(() => undefined);
+  if (!latest || latest.manifestEtag === etag) return;
+  const current = await optionalStorageFor(flags)
+    .then((storage) => (storage ? currentManifestEtag(storage, batchId) : undefined))
+    .catch(() => undefined);
+  if (current === undefined || current === etag) return;
+  throw replacedRunError(batchId, { manifestEtag: etag }, latest);
 }
 
 /** Describes a completed run's result, or in one line why storage could not be opened to read it. */

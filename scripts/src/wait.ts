@@ -43,13 +43,27 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
   const started = Date.now();
   const stream = options.stream ?? process.stderr;
   const line = new ProgressLine(stream);
-  const readStatus = retryServerErrors(async () => matchRun(await getBatchStatus(api, batchId), options));
+  // The latest view of another run than the one followed, and whether the followed run was seen.
+  let otherRun: BatchView | undefined;
+  let seen = false;
+  const readStatus = retryServerErrors(async () => {
+    const view = await getBatchStatus(api, batchId);
+    const match = matchRun(view, options);
+    if (match) seen = true;
+    else otherRun = view;
+    return match;
+  });
   const rate = new RowRate();
   try {
     for (;;) {
       const status = await readStatus();
       const elapsed = Date.now() - started;
       rate.observe(status);
+      // A run that was shown and then gave way to another one has ended, and its outcome can no longer be read.
+      const replaced = !status && otherRun !== undefined && (seen || options.runId !== undefined);
+      if (replaced && (seen || elapsed > (options.startTimeoutMs ?? 60_000))) {
+        throw replacedRunError(batchId, options, otherRun!);
+      }
       if (!status && elapsed > (options.startTimeoutMs ?? 60_000)) {
         const run = options.runId
           ? ` run ${options.runId}`
@@ -60,8 +74,9 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
         const ignored = options.manifestEtag
           ? `; if it was uploaded while a run was active, start its run with ${quotedCliCommand(['start', batchId])}`
           : '';
+        const current = otherRun ? `; the batch's current run is ${describeRun(otherRun)}` : '';
         throw new CliError(
-          `batch '${batchId}'${run} did not start within ${Math.round(elapsed / 1000)} s: ` +
+          `batch '${batchId}'${run} did not start within ${Math.round(elapsed / 1000)} s${current}: ` +
             `check that its _manifest.json was uploaded and that the blob-created queue is being read${ignored}`,
           TIMED_OUT_EXIT_CODE,
         );
@@ -79,6 +94,33 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
   } finally {
     line.end();
   }
+}
+
+/** Describes a run as `run R (manifest ETag E, Completed)`. */
+function describeRun(view: BatchView): string {
+  return `run ${view.runId ?? view.instanceId} (manifest ETag ${view.manifestEtag ?? 'unknown'}, ${view.runtimeStatus})`;
+}
+
+/**
+ * The error for a followed run, or run of a manifest, that the batch no longer shows because another run replaced
+ * it. It names the current run and the commands that show it; the exit code is that of a wait that timed out.
+ */
+export function replacedRunError(
+  batchId: string,
+  followed: { runId?: string; manifestEtag?: string },
+  current: BatchView,
+): CliError {
+  const wanted =
+    followed.runId !== undefined ? `run ${followed.runId}` : `the run of manifest ${followed.manifestEtag}`;
+  const active = !(FINAL_STATUSES as readonly string[]).includes(current.runtimeStatus) && current.runId;
+  const next = active
+    ? `follow it with ${quotedCliCommand(['wait', batchId, '--run', current.runId!])}`
+    : `see it with ${quotedCliCommand(['status', batchId])} or ${quotedCliCommand(['result', batchId])}`;
+  return new CliError(
+    `batch '${batchId}' no longer shows ${wanted}: its current run is ${describeRun(current)}, so ${wanted} ` +
+      `ended or was replaced before run ${current.runId ?? current.instanceId} started; ${next}`,
+    TIMED_OUT_EXIT_CODE,
+  );
 }
 
 /** Consecutive HTTP 5xx responses tolerated while polling, one polling interval apart. */

@@ -71,6 +71,23 @@ describe('batch report', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('wait --etag names the run of a newer manifest', async () => {
+    const newer = await putBlob(INPUT_CONTAINER, 'replaced/_manifest.json', '{"groupBy":["k"]}');
+    const run = await runWithApi(
+      [completed('replaced', { runId: 'r2', manifestEtag: newer })],
+      ['wait', 'replaced', '--etag', '0x1OLD', '--start-timeout', '30'],
+    );
+    expect(run.code).toBe(3);
+    expectOneLineError(
+      run,
+      new RegExp(
+        `batch 'replaced' no longer shows the run of manifest 0x1OLD: its current run is run r2 \\(manifest ETag ` +
+          `${newer}, Completed\\), so the run of manifest 0x1OLD ended or was replaced before run r2 started; ` +
+          `see it with 'npm run cli -- status replaced --url \\S+ --connection-string CONNECTION_STRING'`,
+      ),
+    );
+  });
+
   it('wait warns of rejected rows', async () => {
     const run = await runWithApi([completed('rejected', { runId: 'r1' })], ['wait', 'rejected']);
     expect(run.code).toBe(0);

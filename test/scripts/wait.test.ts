@@ -205,6 +205,43 @@ describe('wait for one run', () => {
   });
 });
 
+describe('wait for a run that another run replaced', () => {
+  it('names the new run as soon as the followed run gives way to it', async () => {
+    const api = await scriptedApi([
+      { status: 200, body: view('Running', { runId: 'r1', manifestEtag: 'e1' }) },
+      { status: 200, body: view('Completed', { runId: 'r2', manifestEtag: 'e1', status: 'completed' }) },
+    ]);
+    try {
+      const waiting = waitForBatch({ url: api.url }, 'b1', { intervalMs: 10, stream: silent, runId: 'r1' });
+      await expect(waiting).rejects.toMatchObject({
+        exitCode: 3,
+        message:
+          "batch 'b1' no longer shows run r1: its current run is run r2 (manifest ETag e1, Completed), so run r1 " +
+          "ended or was replaced before run r2 started; see it with 'npm run cli -- status b1' or " +
+          "'npm run cli -- result b1'",
+      });
+      expect(api.requests()).toBe(2);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('names the current run when the followed run is never shown', async () => {
+    const api = await scriptedApi([{ status: 200, body: view('Running', { runId: 'r2', manifestEtag: 'e2' }) }]);
+    try {
+      const options = { intervalMs: 10, startTimeoutMs: 50, stream: silent, runId: 'r1' };
+      await expect(waitForBatch({ url: api.url }, 'b1', options)).rejects.toMatchObject({
+        exitCode: 3,
+        message:
+          "batch 'b1' no longer shows run r1: its current run is run r2 (manifest ETag e2, Running), so run r1 " +
+          "ended or was replaced before run r2 started; follow it with 'npm run cli -- wait b1 --run r2'",
+      });
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('wait on an ended batch', () => {
   it('reports the run rate', async () => {
     const progress = { phase: 'done', total: 60, done: 60, failed: 0, rows: 6_000_000 };
