@@ -62,6 +62,30 @@ export class ApiTimeoutError extends CliError {
   override name = 'ApiTimeoutError';
 }
 
+/** A 404 response that did not come from the batch API: the URL reaches a server that does not serve the API. */
+export class ApiNotFoundError extends CliError {
+  override name = 'ApiNotFoundError';
+}
+
+/**
+ * Returns true for a 404 body that the batch API wrote: a JSON object with an `error` message. The host's answer for
+ * a route that no function serves has that shape too, and is told apart by its message.
+ */
+export function isBatchApiNotFound(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const error = (body as { error?: unknown }).error;
+  return typeof error === 'string' && !error.startsWith('No function or API is served');
+}
+
+/** The error for a 404 from something that is not the batch API, naming the URL and where it came from. */
+export function noApiError(options: ApiOptions, method: string, url: string, body: unknown): ApiNotFoundError {
+  const origin = options.origin ? `, ${options.origin},` : '';
+  return new ApiNotFoundError(
+    `no Function App API at ${options.url}${origin} (${method} ${new URL(url).pathname} returned HTTP 404: ` +
+      `${errorMessage(body)}): check --url, FANOUT_URL or the apiUrl in stack.json`,
+  );
+}
+
 /** A request that failed before the Function App accepted it, such as a refused connection. */
 export class ApiUnreachableError extends CliError {
   override name = 'ApiUnreachableError';

@@ -4,6 +4,8 @@ import {
   errorMessage,
   expectSuccess,
   BatchView,
+  isBatchApiNotFound,
+  noApiError,
   requestJson,
   STATUS_TIMEOUT_MS,
 } from './api';
@@ -30,7 +32,10 @@ function notFound(options: ApiOptions, batchId: string): CliError {
 
 /** Starts the batch through `POST /api/batches/{batchId}`; returns the Durable management payload. */
 export async function startBatch(options: ApiOptions, batchId: string): Promise<CheckStatusPayload> {
-  const response = await requestJson(options, 'POST', batchUrl(options, batchId));
+  const url = batchUrl(options, batchId);
+  const response = await requestJson(options, 'POST', url);
+  if (response.status === 404 && !isBatchApiNotFound(response.body))
+    throw noApiError(options, 'POST', url, response.body);
   if (response.status === 404) {
     throw new CliError(
       `batch '${batchId}' not found at ${options.url}: ${errorMessage(response.body)}; upload it with ` +
@@ -47,7 +52,10 @@ export async function startBatch(options: ApiOptions, batchId: string): Promise<
 
 /** Reads the batch's status; undefined when the batch has no run yet (HTTP 404). */
 export async function getBatchStatus(options: ApiOptions, batchId: string): Promise<BatchView | undefined> {
-  const response = await requestJson(options, 'GET', batchUrl(options, batchId), undefined, STATUS_TIMEOUT_MS);
+  const url = batchUrl(options, batchId);
+  const response = await requestJson(options, 'GET', url, undefined, STATUS_TIMEOUT_MS);
+  if (response.status === 404 && !isBatchApiNotFound(response.body))
+    throw noApiError(options, 'GET', url, response.body);
   if (response.status === 404) return undefined;
   if (response.status < 200 || response.status > 299) {
     throw new HttpStatusError(

@@ -32,7 +32,14 @@ export async function apiOptions(flags: GlobalFlags): Promise<ApiOptions> {
     return { url: flags.url, key: flags.key, origin: `the URL from ${source}` };
   }
   const stack = await recordedStack(flags, 'or pass --url');
-  if (stack.running) return { url: stack.running.apiUrl, key: flags.key, origin: `the URL from ${stack.file}` };
+  if (stack.running) {
+    assertHttpUrl(
+      stack.running.apiUrl,
+      `apiUrl in ${stack.file}`,
+      "start the stack again with 'npm start', or pass --url",
+    );
+    return { url: stack.running.apiUrl, key: flags.key, origin: `the URL from ${stack.file}` };
+  }
   const origin =
     stack.stoppedPid === undefined
       ? 'the default URL'
@@ -44,7 +51,7 @@ export async function apiOptions(flags: GlobalFlags): Promise<ApiOptions> {
  * Throws a CliError naming the value and its source unless it is an http or https origin. A path, query or fragment
  * is rejected, because the CLI appends the API routes to the origin and a 404 there would read as "no run".
  */
-function assertHttpUrl(value: string, source: string): void {
+function assertHttpUrl(value: string, source: string, fix?: string): void {
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -54,13 +61,14 @@ function assertHttpUrl(value: string, source: string): void {
   const example = 'such as http://127.0.0.1:7071 or https://<app>.azurewebsites.net';
   if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
     throw new CliError(
-      `invalid ${source} '${value}': expected the Function App's origin in the form http://host:port, ${example}`,
+      `invalid ${source} '${value}': expected the Function App's origin in the form http://host:port, ${example}` +
+        (fix ? `; ${fix}` : ''),
     );
   }
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
     throw new CliError(
       `invalid ${source} '${value}': expected the Function App's origin without a path, query or fragment, ` +
-        `in the form http://host:port, ${example}`,
+        `in the form http://host:port, ${example}${fix ? `; ${fix}` : ''}`,
     );
   }
 }
