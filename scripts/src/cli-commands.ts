@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { validateBatchId } from './batch-id';
 import {
-  ACTIVE_STATUSES,
   FINAL_STATUSES,
   getBatchStatus,
   purgeBatch,
@@ -12,7 +11,7 @@ import {
   terminateBatch,
 } from './batches';
 import { apiOptions, GlobalFlags, optionalStorageFor, storageFor } from './cli-context';
-import { CliError, describeError, HttpStatusError } from './errors';
+import { CliError, describeError } from './errors';
 import { loadManifest, ManifestFlags } from './manifest';
 import { formatBytes } from './report';
 import { prepareOutFile } from './out-file';
@@ -20,15 +19,25 @@ import { downloadSummary, parseSummary, SummaryNotFoundError } from './summary';
 import { describeCompletedRun, describeSummary } from './batch-report';
 import {
   currentManifestEtag,
+  fileCount,
   isSkippedFile,
   listDataFiles,
   normalizeEtag,
   otherInputBlobs,
+  readManifestBlob,
   uploadBatch,
   uploadDataFiles,
 } from './upload';
+import {
+  assertNothingStarted,
+  isActiveRun,
+  LatestRun,
+  pendingManifestError,
+  readLatestRun,
+  STATUS_RETRY_DELAY_MS,
+} from './upload-guard';
 import { batchExitCode, describeOutcome, matchRun, replacedRunError, TIMED_OUT_EXIT_CODE, waitForBatch } from './wait';
-import { ApiOptions, ApiUnreachableError, BatchView } from './api';
+import { ApiOptions, BatchView } from './api';
 import { cliCommand, quotedCliCommand } from './stack-options';
 
 /** The command that follows one run of the batch, such as `npm run cli -- wait b1 --run R`. */
@@ -44,19 +53,21 @@ export async function uploadCommand(
   dir: string,
   flags: GlobalFlags &
     ManifestFlags & { batch: string; allFiles?: boolean; startTimeout?: string; wait?: boolean; dataOnly?: boolean },
-): Promise<void> {
+): Promise<number | void> {
   // Every option is checked before the first blob is written, so a rejected command changes nothing.
   const batchId = validateBatchId(flags.batch);
   const startTimeoutMs = seconds(flags.startTimeout, '--start-timeout') ?? 60_000;
   if (flags.dataOnly) assertNoManifestFlags(flags);
   const manifest = flags.dataOnly ? undefined : await loadManifest(dir, flags);
-  const listed = await listDataFiles(dir);
+  const listing = await listDataFiles(dir);
+  for (const link of listing.skippedLinks) process.stderr.write(`warning: skipped symbolic link ${link}\n`);
+  const listed = listing.files;
   const files = flags.allFiles ? listed : listed.filter((file) => !isSkippedFile(file.name));
   const skipped = listed.length - files.length;
-  if (files.length === 0) {
-    throw new CliError(
-      `folder '${dir}' has no data files: add CSV or NDJSON files to it, or pass --all-files to upload its ${skipped} other files`,
-    );
+  // A folder with only a manifest uploads a new manifest for the data files already under the batch's prefix.
+  const manifestOnly = files.length === 0 && listing.hasManifest && !flags.dataOnly;
+  if (files.length === 0 && !manifestOnly) {
+    throw noDataFilesError(dir, batchId, skipped, { rerunHint: !flags.dataOnly });
   }
   if (skipped > 0) {
     process.stderr.write(
@@ -67,11 +78,15 @@ export async function uploadCommand(
   const storage = await storageFor(flags);
   // Resolved before the upload, so that an invalid stack.json stops the command before it writes blobs.
   const api = await apiOptions(flags);
-  await assertNoActiveRun(api, batchId);
+  const latest = await assertNoActiveRun(api, batchId);
+  const manifestBefore = await readManifestBlob(storage, batchId);
+  const pending = latest.reached ? pendingManifestError(batchId, latest.view, manifestBefore) : undefined;
+  if (pending) throw pending;
   if (!manifest) {
     const summary = await uploadDataFiles(storage, batchId, files);
+    await assertNothingStarted(api, storage, batchId, manifestBefore, { writesManifest: false });
     print(
-      `uploaded ${summary.files} files (${formatBytes(summary.bytes)}) to input/${batchId}/ in ` +
+      `uploaded ${fileCount(summary.files)} (${formatBytes(summary.bytes)}) to input/${batchId}/ in ` +
         `${summary.seconds.toFixed(1)} s and left _manifest.json as it was, so no run started. Reprocess the files ` +
         `that failed with ${quotedCliCommand(['redrive', batchId])}, or run the whole batch again with ` +
         quotedCliCommand(['start', batchId]),
@@ -79,17 +94,25 @@ export async function uploadCommand(
     return;
   }
   const others = await otherInputBlobs(storage, batchId, files);
-  if (others.length > 0) {
+  if (manifestOnly && others.length === 0) {
+    throw noDataFilesError(dir, batchId, skipped, { detail: `, and input/${batchId}/ has none either` });
+  }
+  if (others.length > 0 && !manifestOnly) {
     process.stderr.write(
       `warning: input/${batchId}/ already contains ${others.length} blob${others.length === 1 ? '' : 's'} not in '${dir}' ` +
         `(${others.slice(0, 3).join(', ')}${others.length > 3 ? ', ...' : ''}), which become part of the batch\n`,
     );
   }
 
-  const summary = await uploadBatch(storage, batchId, files, manifest);
+  const summary = await uploadBatch(storage, batchId, files, manifest, {
+    beforeManifest: () => assertNothingStarted(api, storage, batchId, manifestBefore, { writesManifest: true }),
+  });
   print(
-    `uploaded ${summary.files} files (${formatBytes(summary.bytes)}) and then _manifest.json to input/${batchId}/ ` +
-      `in ${summary.seconds.toFixed(1)} s`,
+    manifestOnly
+      ? `uploaded only _manifest.json to input/${batchId}/, where the run reads the ${fileCount(others.length)} ` +
+          `already uploaded, in ${summary.seconds.toFixed(1)} s`
+      : `uploaded ${fileCount(summary.files)} (${formatBytes(summary.bytes)}) and then _manifest.json to ` +
+          `input/${batchId}/ in ${summary.seconds.toFixed(1)} s`,
   );
   if (flags.wait === false) {
     print(
@@ -107,12 +130,30 @@ export async function uploadCommand(
     print(`batch ${batchId} started run ${view.runId}; follow it with: ${runWaitCommand(batchId, view.runId)}`);
     return;
   }
-  // A small batch can end before the first status read; its outcome is printed here, and wait gives its exit code.
+  // A small batch can end before the first status read: its outcome is printed here, with the exit code of wait.
   print(`batch ${batchId} started run ${view.runId}; it ${describeOutcome(view)}`);
   if (view.runtimeStatus === 'Completed') {
     for (const line of await describeCompletedRun(storage, batchId, view)) print(line);
   }
   print(`'${runWaitCommand(batchId, view.runId)}' exits with the code of this outcome`);
+  return batchExitCode(view);
+}
+
+/** Returns the error for an upload folder without data files, with the ways to run the batch on uploaded files. */
+function noDataFilesError(
+  dir: string,
+  batchId: string,
+  skipped: number,
+  options: { rerunHint?: boolean; detail?: string },
+): CliError {
+  const otherFiles = skipped > 0 ? `, or pass --all-files to upload its ${fileCount(skipped)} of other types` : '';
+  const rerun = !options.rerunHint
+    ? ''
+    : `. To run batch '${batchId}' again on the files already in input/${batchId}/, run ` +
+      `${quotedCliCommand(['start', batchId])}, or upload a folder that contains only a new _manifest.json`;
+  return new CliError(
+    `folder '${dir}' has no data files${options.detail ?? ''}: add CSV or NDJSON files to it${otherFiles}${rerun}`,
+  );
 }
 
 /** Throws when a manifest option is given with --data-only, which uploads no manifest. */
@@ -135,34 +176,18 @@ function assertNoManifestFlags(flags: ManifestFlags): void {
 }
 
 /**
- * Attempts of the active-run check. The local host returns HTTP 500 for a request caught in an app worker thread's
- * restart, so a server error is retried after a pause.
- */
-const ACTIVE_RUN_CHECK_ATTEMPTS = 3;
-const ACTIVE_RUN_RETRY_DELAY_MS = 1000;
-
-/**
  * Throws when the batch has a Pending or Running run, because the app ignores a manifest uploaded during a run.
- * The check is skipped when the Function App cannot be reached, as under Core Tools before `func start`.
+ * Returns the latest run otherwise. The check is skipped when the Function App cannot be reached, as under Core Tools
+ * before `func start`.
  */
 export async function assertNoActiveRun(
   api: ApiOptions,
   batchId: string,
-  retryDelayMs = ACTIVE_RUN_RETRY_DELAY_MS,
-): Promise<void> {
-  let view: BatchView | undefined;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      view = await getBatchStatus(api, batchId);
-      break;
-    } catch (error) {
-      if (error instanceof ApiUnreachableError) return;
-      const serverError = error instanceof HttpStatusError && error.status >= 500;
-      if (!serverError || attempt >= ACTIVE_RUN_CHECK_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
-    }
-  }
-  if (!view || !(ACTIVE_STATUSES as readonly string[]).includes(view.runtimeStatus)) return;
+  retryDelayMs = STATUS_RETRY_DELAY_MS,
+): Promise<LatestRun> {
+  const latest = await readLatestRun(api, batchId, retryDelayMs);
+  if (!latest.reached || !isActiveRun(latest.view)) return latest;
+  const view = latest.view;
   const run = view.runId ? ` run ${view.runId}` : ' run';
   throw new CliError(
     `batch '${batchId}' has an active${run} (${view.runtimeStatus}), and the app ignores a manifest uploaded ` +
@@ -197,9 +222,35 @@ async function waitForManifestRun(
   }
 }
 
-export async function startCommand(id: string, flags: GlobalFlags): Promise<void> {
+export async function startCommand(id: string, flags: GlobalFlags & { json?: boolean }): Promise<void> {
   const batchId = validateBatchId(id);
-  print(await startBatch(await apiOptions(flags), batchId));
+  const api = await apiOptions(flags);
+  const payload = await startBatch(api, batchId);
+  await printStartedRun(api, batchId, '', payload, flags.json);
+}
+
+/**
+ * Prints the run that start or redrive began, read from the batch's status, and the command that follows it.
+ * With --json it prints the API's response, whose Durable management URLs scripts use, as it is.
+ */
+async function printStartedRun(
+  api: ApiOptions,
+  batchId: string,
+  purpose: string,
+  payload: unknown,
+  json: boolean | undefined,
+): Promise<void> {
+  if (json) {
+    print(payload);
+    return;
+  }
+  const view = await getBatchStatus(api, batchId).catch(() => undefined);
+  if (view?.runId === undefined) {
+    print(`started batch ${batchId}${purpose}; follow it with: ${cliCommand(['wait', batchId])}`);
+    return;
+  }
+  const follow = runWaitCommand(batchId, view.runId);
+  print(`started run ${view.runId} of batch ${batchId}${purpose}; follow it with: ${follow}`);
 }
 
 export async function statusCommand(id: string, flags: GlobalFlags): Promise<void> {
@@ -317,9 +368,11 @@ export async function purgeCommand(id: string, flags: GlobalFlags): Promise<void
   print(`purged the history of batch ${batchId} (${deleted} instance${deleted === 1 ? '' : 's'})`);
 }
 
-export async function redriveCommand(id: string, flags: GlobalFlags): Promise<void> {
+export async function redriveCommand(id: string, flags: GlobalFlags & { json?: boolean }): Promise<void> {
   const batchId = validateBatchId(id);
-  print(await redriveBatch(await apiOptions(flags), batchId));
+  const api = await apiOptions(flags);
+  const payload = await redriveBatch(api, batchId);
+  await printStartedRun(api, batchId, ' to reprocess its failed files', payload, flags.json);
 }
 
 /** Returns an error for a batch whose run ended without writing a result, or undefined when that is unknown. */

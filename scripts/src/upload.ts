@@ -5,6 +5,7 @@ import path from 'node:path';
 import { CliError } from './errors';
 import { ManifestDocument } from './manifest';
 import { MANIFEST_BLOB_NAME } from './names';
+import { quotedCliCommand } from './stack-options';
 import { inputContainer, Storage, withStorage } from './storage';
 
 /** Blob uploads in flight at once; enough to keep Azurite and a storage account busy from one machine. */
@@ -40,8 +41,20 @@ export function isSkippedFile(name: string): boolean {
   return !DATA_EXTENSIONS.includes(path.extname(name).toLowerCase());
 }
 
-/** Lists the data files under a folder, recursively, leaving out the manifest. */
-export async function listDataFiles(dir: string): Promise<LocalFile[]> {
+/** The files of an upload folder, and the symbolic links that upload leaves out. */
+export interface FolderListing {
+  files: LocalFile[];
+  /** One line per symbolic link that does not point to a file, naming the link and why it is left out. */
+  skippedLinks: string[];
+  /** True when the folder contains `_manifest.json`. */
+  hasManifest: boolean;
+}
+
+/**
+ * Lists the data files under a folder, recursively, leaving out the manifest. A symbolic link to a file counts as
+ * that file under the link's name. A link to a folder or a broken link is left out and listed in `skippedLinks`.
+ */
+export async function listDataFiles(dir: string): Promise<FolderListing> {
   const info = await stat(dir).catch(() => undefined);
   if (!info) throw new CliError(`folder '${dir}' not found: pass a folder that contains the batch's data files`);
   if (!info.isDirectory()) {
@@ -52,16 +65,44 @@ export async function listDataFiles(dir: string): Promise<LocalFile[]> {
   }
 
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files: LocalFile[] = [];
+  const listing: FolderListing = { files: [], skippedLinks: [], hasManifest: false };
   for (const entry of entries) {
-    if (!entry.isFile()) continue;
+    if (!entry.isFile() && !entry.isSymbolicLink()) continue;
     const full = path.join(entry.parentPath, entry.name);
     const name = path.relative(dir, full).split(path.sep).join('/');
-    if (name === MANIFEST_BLOB_NAME) continue;
-    files.push({ name, path: full, bytes: (await stat(full)).size });
+    if (name === MANIFEST_BLOB_NAME) {
+      listing.hasManifest = true;
+      continue;
+    }
+    // stat follows a symbolic link, so a link to a file gets the size of its target.
+    const target = await stat(full).then(
+      (stats) => ({ stats, code: undefined }),
+      (error: NodeJS.ErrnoException) => ({ stats: undefined, code: error.code ?? error.message }),
+    );
+    if (!target.stats) {
+      listing.skippedLinks.push(`${name}: its target is missing or cannot be read (${target.code})`);
+    } else if (!target.stats.isFile()) {
+      const kind = target.stats.isDirectory()
+        ? 'a folder, whose files upload does not follow'
+        : 'something other than a file';
+      listing.skippedLinks.push(`${name}: it points to ${kind}`);
+    } else {
+      listing.files.push({ name, path: full, bytes: target.stats.size });
+    }
   }
-  if (files.length === 0) throw new CliError(`folder '${dir}' has no data files: add CSV or NDJSON files to it`);
-  return files.sort((a, b) => a.name.localeCompare(b.name));
+  listing.files.sort((a, b) => a.name.localeCompare(b.name));
+  listing.skippedLinks.sort();
+  return listing;
+}
+
+/** Options of uploadBatch. */
+export interface UploadBatchOptions {
+  /**
+   * Check that runs after the data files are uploaded and right before the manifest is written. It throws to leave
+   * the manifest unwritten, or returns the manifest ETag that it saw (null for no manifest), and the manifest is
+   * then written only while it still has that ETag.
+   */
+  beforeManifest?: () => Promise<string | null>;
 }
 
 /**
@@ -73,16 +114,30 @@ export async function uploadBatch(
   batchId: string,
   files: LocalFile[],
   manifest: ManifestDocument,
+  options: UploadBatchOptions = {},
 ): Promise<UploadSummary> {
   const started = Date.now();
   const totalBytes = await uploadFiles(storage, batchId, files);
+  const seenEtag = options.beforeManifest ? await options.beforeManifest() : undefined;
   const manifestEtag = await withStorage(storage, async () => {
     const body = JSON.stringify(manifest, null, 2);
     const blob = inputContainer(storage).getBlockBlobClient(`${batchId}/${MANIFEST_BLOB_NAME}`);
-    const response = await blob.upload(body, Buffer.byteLength(body), {
-      blobHTTPHeaders: { blobContentType: 'application/json' },
-    });
-    return normalizeEtag(response.etag ?? '');
+    const conditions = seenEtag === undefined ? {} : seenEtag === null ? { ifNoneMatch: '*' } : { ifMatch: seenEtag };
+    try {
+      const response = await blob.upload(body, Buffer.byteLength(body), {
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+        conditions,
+      });
+      return normalizeEtag(response.etag ?? '');
+    } catch (error) {
+      const changed = error instanceof RestError && (error.statusCode === 412 || error.statusCode === 409);
+      if (!changed || seenEtag === undefined) throw error;
+      throw new CliError(
+        `another upload wrote input/${batchId}/${MANIFEST_BLOB_NAME} while this one wrote the data files, so this ` +
+          'upload left that manifest as it is, and its run may read a mix of old and new files: wait for that run ' +
+          `with ${quotedCliCommand(['wait', batchId])}, then upload again`,
+      );
+    }
   });
   return { files: files.length, bytes: totalBytes, seconds: (Date.now() - started) / 1000, manifestEtag };
 }
@@ -99,6 +154,11 @@ export async function uploadDataFiles(
   const started = Date.now();
   const totalBytes = await uploadFiles(storage, batchId, files);
   return { files: files.length, bytes: totalBytes, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Formats a file count, such as `1 file` or `3 files`. */
+export function fileCount(count: number): string {
+  return `${count} file${count === 1 ? '' : 's'}`;
 }
 
 /** Uploads files to `input/<batchId>/` with a progress bar on a terminal; returns the bytes uploaded. */
@@ -135,19 +195,31 @@ async function uploadFiles(storage: Storage, batchId: string, files: LocalFile[]
   return totalBytes;
 }
 
-/** Returns the ETag of `input/<batchId>/_manifest.json` without quotes, or undefined when the blob does not exist. */
-export async function currentManifestEtag(storage: Storage, batchId: string): Promise<string | undefined> {
+/** The ETag, without quotes, and the time of the last write of a batch's `_manifest.json`. */
+export interface ManifestBlob {
+  etag: string;
+  lastModified?: Date;
+}
+
+/** Reads the ETag and last write time of `input/<batchId>/_manifest.json`, or undefined when the blob does not exist. */
+export async function readManifestBlob(storage: Storage, batchId: string): Promise<ManifestBlob | undefined> {
   return withStorage(storage, async () => {
     try {
       const properties = await inputContainer(storage)
         .getBlobClient(`${batchId}/${MANIFEST_BLOB_NAME}`)
         .getProperties();
-      return properties.etag === undefined ? undefined : normalizeEtag(properties.etag);
+      if (properties.etag === undefined) return undefined;
+      return { etag: normalizeEtag(properties.etag), lastModified: properties.lastModified };
     } catch (error) {
       if (error instanceof RestError && error.statusCode === 404) return undefined;
       throw error;
     }
   });
+}
+
+/** Returns the ETag of `input/<batchId>/_manifest.json` without quotes, or undefined when the blob does not exist. */
+export async function currentManifestEtag(storage: Storage, batchId: string): Promise<string | undefined> {
+  return (await readManifestBlob(storage, batchId))?.etag;
 }
 
 /** Lists the blob names under `input/<batchId>/` that are not in `files`, leaving out the manifest. */

@@ -19,7 +19,10 @@ describe('active run check before an upload', () => {
   it('passes an ended run after a server error', async () => {
     const api = await scriptedApi([serverError, completed]);
     try {
-      await expect(assertNoActiveRun({ url: api.url }, 'b1', 10)).resolves.toBeUndefined();
+      await expect(assertNoActiveRun({ url: api.url }, 'b1', 10)).resolves.toEqual({
+        reached: true,
+        view: completed.body,
+      });
       expect(api.requests()).toBe(2);
     } finally {
       await api.close();

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { listDataFiles } from '../../scripts/src/upload';
@@ -20,13 +20,51 @@ describe('listDataFiles', () => {
   });
 
   it('lists nested files with blob names', async () => {
-    const files = await listDataFiles(dir);
+    const { files } = await listDataFiles(dir);
     expect(files.map((file) => file.name)).toEqual(['a.ndjson', 'b.csv', 'east/2024/c.csv']);
   });
 
   it('records each file size', async () => {
-    const files = await listDataFiles(dir);
+    const { files } = await listDataFiles(dir);
     expect(files.map((file) => file.bytes)).toEqual([16, 8, 4]);
+  });
+
+  it('notes the manifest', async () => {
+    expect((await listDataFiles(dir)).hasManifest).toBe(true);
+    expect((await listDataFiles(path.join(dir, 'east'))).hasManifest).toBe(false);
+  });
+
+  describe('with symbolic links', () => {
+    let linked: string;
+
+    beforeAll(async () => {
+      linked = await mkdtemp(path.join(os.tmpdir(), 'fanout-upload-links-'));
+      await writeFile(path.join(linked, 'real.csv'), 'k,v\n');
+      await mkdir(path.join(linked, 'sub'));
+      await symlink(path.join(dir, 'b.csv'), path.join(linked, 'linked.csv'));
+      await symlink(path.join(dir, 'east'), path.join(linked, 'sub', 'folder'));
+      await symlink(path.join(dir, 'missing.csv'), path.join(linked, 'broken.csv'));
+    });
+
+    afterAll(async () => {
+      await rm(linked, { recursive: true, force: true });
+    });
+
+    it('lists a link to a file', async () => {
+      const { files } = await listDataFiles(linked);
+      expect(files.map((file) => [file.name, file.bytes])).toEqual([
+        ['linked.csv', 8],
+        ['real.csv', 4],
+      ]);
+    });
+
+    it('names links it skips', async () => {
+      const { skippedLinks } = await listDataFiles(linked);
+      expect(skippedLinks).toEqual([
+        'broken.csv: its target is missing or cannot be read (ENOENT)',
+        'sub/folder: it points to a folder, whose files upload does not follow',
+      ]);
+    });
   });
 
   it('names a path that is a file', async () => {
