@@ -2,7 +2,6 @@ import {
   ApiOptions,
   CheckStatusPayload,
   errorMessage,
-  expectSuccess,
   BatchView,
   isBatchApiNotFound,
   noApiError,
@@ -44,10 +43,50 @@ export async function startBatch(options: ApiOptions, batchId: string): Promise<
   }
   if (response.status !== 202 && response.status !== 200) {
     throw new CliError(
-      `starting batch '${batchId}' failed with HTTP ${response.status}: ${errorMessage(response.body)}`,
+      `starting batch '${batchId}' failed with HTTP ${response.status}: ${apiMessage(response.body, batchId)}`,
     );
   }
   return response.body as CheckStatusPayload;
+}
+
+/**
+ * Returns the API's error message with the CLI commands in place of the HTTP routes it names, such as
+ * `'npm run cli -- terminate b1'` for `POST /api/batches/b1/terminate`, because the CLI's user runs commands.
+ */
+export function apiMessage(body: unknown, batchId: string): string {
+  const route = `/api/batches/${batchId}`;
+  return errorMessage(body)
+    .replace(
+      'wait for it to finish or terminate it with',
+      `wait for it with ${quotedCliCommand(['wait', batchId])} or stop it with`,
+    )
+    .split(`POST ${route}/terminate`)
+    .join(quotedCliCommand(['terminate', batchId]))
+    .split(`POST ${route}/redrive`)
+    .join(quotedCliCommand(['redrive', batchId]))
+    .split(`POST ${route}`)
+    .join(quotedCliCommand(['start', batchId]))
+    .replace('start it with POST first', `start it with ${quotedCliCommand(['start', batchId])}`);
+}
+
+/** Sends a batch command to the API; a status outside 200-299 is a CliError with the API's reason in CLI words. */
+async function sendBatchCommand(
+  options: ApiOptions,
+  batchId: string,
+  command: string,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<unknown> {
+  const response = await requestJson(options, method, url, body);
+  if (response.status === 404 && !isBatchApiNotFound(response.body))
+    throw noApiError(options, method, url, response.body);
+  if (response.status < 200 || response.status > 299) {
+    throw new CliError(
+      `${command} of batch '${batchId}' failed with HTTP ${response.status}: ${apiMessage(response.body, batchId)}`,
+    );
+  }
+  return response.body;
 }
 
 /** Reads the batch's status; undefined when the batch has no run yet (HTTP 404). */
@@ -80,19 +119,20 @@ export async function requireBatchStatus(options: ApiOptions, batchId: string): 
 /** Reprocesses the files listed in the batch's `failed.jsonl`. */
 export async function redriveBatch(options: ApiOptions, batchId: string): Promise<unknown> {
   await requireBatchStatus(options, batchId);
-  return expectSuccess(options, 'POST', batchUrl(options, batchId, '/redrive'));
+  return sendBatchCommand(options, batchId, 'redrive', 'POST', batchUrl(options, batchId, '/redrive'));
 }
 
 /** Terminates the batch's running orchestration (`POST /api/batches/{batchId}/terminate`). */
 export async function terminateBatch(options: ApiOptions, batchId: string, reason: string): Promise<void> {
   await requireBatchStatus(options, batchId);
-  await expectSuccess(options, 'POST', batchUrl(options, batchId, '/terminate'), { reason });
+  await sendBatchCommand(options, batchId, 'terminate', 'POST', batchUrl(options, batchId, '/terminate'), { reason });
 }
 
 /** Deletes the history of the batch's ended orchestration (`DELETE /api/batches/{batchId}`); input and results stay. */
 export async function purgeBatch(options: ApiOptions, batchId: string): Promise<number> {
   await requireBatchStatus(options, batchId);
-  const body = (await expectSuccess(options, 'DELETE', batchUrl(options, batchId))) as { instancesDeleted?: number };
+  const url = batchUrl(options, batchId);
+  const body = (await sendBatchCommand(options, batchId, 'purge', 'DELETE', url)) as { instancesDeleted?: number };
   return body?.instancesDeleted ?? 0;
 }
 

@@ -281,7 +281,9 @@ export async function waitCommand(
   if (flags.run === undefined && manifestEtag === undefined)
     manifestEtag = await newerManifestEtag(flags, api, batchId);
   else if (manifestEtag !== undefined) await assertManifestCurrent(flags, api, batchId, manifestEtag);
-  const status = await waitForBatch(api, batchId, { ...options, runId: flags.run, manifestEtag });
+  const status = await untilInterrupted(batchId, { runId: flags.run, manifestEtag }, (onStatus) =>
+    waitForBatch(api, batchId, { ...options, runId: flags.run, manifestEtag, onStatus }),
+  );
   print(`batch ${batchId} ${describeOutcome(status)}`);
   // Only a completed run writes summary.json and failed.jsonl; after a terminated or failed run they are older.
   if (status.runtimeStatus === 'Completed') {
@@ -307,6 +309,40 @@ async function newerManifestEtag(flags: GlobalFlags, api: ApiOptions, batchId: s
       `waiting for the run of the current one (ETag ${current})\n`,
   );
   return current;
+}
+
+/** Exit code of a wait stopped with Ctrl-C (SIGINT), as a shell reports it. */
+const INTERRUPTED_EXIT_CODE = 130;
+
+/**
+ * Runs a wait and ends the process on SIGINT with one line saying that the batch keeps running and the command that
+ * follows it again, then exit code 130. The wait reports each view of its run, so the line names the run.
+ */
+async function untilInterrupted<T>(
+  batchId: string,
+  followed: { runId?: string; manifestEtag?: string },
+  wait: (onStatus: (view: BatchView) => void) => Promise<T>,
+): Promise<T> {
+  let runId = followed.runId;
+  const onInterrupt = () => {
+    const words = runId
+      ? ['wait', batchId, '--run', runId]
+      : followed.manifestEtag
+        ? ['wait', batchId, '--etag', followed.manifestEtag]
+        : ['wait', batchId];
+    // On a terminal the progress line has no line end yet.
+    const lineEnd = process.stderr.isTTY ? '\n' : '';
+    process.stderr.write(
+      `${lineEnd}stopped waiting; batch ${batchId} keeps running: follow it again with ${quotedCliCommand(words)}\n`,
+    );
+    process.exit(INTERRUPTED_EXIT_CODE);
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await wait((view) => (runId = view.runId ?? runId));
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
 }
 
 /**

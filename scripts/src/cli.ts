@@ -68,6 +68,7 @@ program
   .command('start')
   .description('start a batch whose files are already uploaded (POST /api/batches/{id})')
   .argument('<id>', 'batch id')
+  .option('--json', "print the API's response with the Durable management URLs instead of the run id")
   .action(action(([id], flags) => commands.startCommand(id, flags)));
 
 program
@@ -112,6 +113,7 @@ program
   .command('redrive')
   .description('reprocess only the files listed in results/<id>/failed.jsonl')
   .argument('<id>', 'batch id')
+  .option('--json', "print the API's response with the Durable management URLs instead of the run id")
   .action(action(([id], flags) => commands.redriveCommand(id, flags)));
 
 program

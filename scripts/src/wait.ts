@@ -16,6 +16,8 @@ export interface WaitOptions {
   runId?: string;
   /** ETag of the manifest whose run to follow: a view of another run counts as not started yet. */
   manifestEtag?: string;
+  /** Called with each view of the followed run. */
+  onStatus?: (view: BatchView) => void;
 }
 
 /** Returns the view when it shows the requested run, and undefined for another run. */
@@ -49,8 +51,10 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
   const readStatus = retryServerErrors(async () => {
     const view = await getBatchStatus(api, batchId);
     const match = matchRun(view, options);
-    if (match) seen = true;
-    else otherRun = view;
+    if (match) {
+      seen = true;
+      options.onStatus?.(match);
+    } else otherRun = view;
     return match;
   });
   const rate = new RowRate();

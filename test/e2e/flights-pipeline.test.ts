@@ -184,7 +184,7 @@ describe('flights pipeline end to end', () => {
   it(
     'start reruns an uploaded batch',
     async () => {
-      const start = await runScript(cli, ['start', 'e2e-flights-again', ...cliArgs]);
+      const start = await runScript(cli, ['start', 'e2e-flights-again', '--json', ...cliArgs]);
       expect(start.code).toBe(0);
       const payload = JSON.parse(start.stdout) as { id: string; statusQueryGetUri: string };
       expect(payload.id).toBe('batch-e2e-flights-again');
