@@ -39,6 +39,7 @@ import {
 import { batchExitCode, describeOutcome, matchRun, replacedRunError, TIMED_OUT_EXIT_CODE, waitForBatch } from './wait';
 import { ApiOptions, BatchView } from './api';
 import { cliCommand, quotedCliCommand } from './stack-options';
+import { dataOnlyNextStep } from './next-steps';
 
 /** The command that follows one run of the batch, such as `npm run cli -- wait b1 --run R`. */
 function runWaitCommand(batchId: string, runId: string | undefined): string {
@@ -87,9 +88,7 @@ export async function uploadCommand(
     await assertNothingStarted(api, storage, batchId, manifestBefore, { writesManifest: false });
     print(
       `uploaded ${fileCount(summary.files)} (${formatBytes(summary.bytes)}) to input/${batchId}/ in ` +
-        `${summary.seconds.toFixed(1)} s and left _manifest.json as it was, so no run started. Reprocess the files ` +
-        `that failed with ${quotedCliCommand(['redrive', batchId])}, or run the whole batch again with ` +
-        quotedCliCommand(['start', batchId]),
+        `${summary.seconds.toFixed(1)} s ${await dataOnlyNextStep(storage, batchId)}`,
     );
     return;
   }

@@ -202,6 +202,23 @@ describe('batch report', () => {
     expect(await input.getBlobClient('dataonly/f.csv').exists()).toBe(true);
   });
 
+  it('upload --data-only on a batch without a manifest asks for the manifest', async () => {
+    const api = await scriptedApi([{ status: 404, body: { error: 'Batch nomanifest has no run' } }]);
+    try {
+      const args = ['upload', dir, '--batch', 'nomanifest', '--data-only', '--url', api.url, ...storageFlags];
+      const run = await runScript(cli, args);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(
+        "no run started, because input/nomanifest/_manifest.json does not exist: upload the manifest with 'npm run " +
+          `cli -- upload DIR --batch nomanifest --group-by COLUMNS --metrics COLUMNS --url ${api.url} ` +
+          "--connection-string CONNECTION_STRING'",
+      );
+      expect(run.stdout).not.toContain('redrive');
+    } finally {
+      await api.close();
+    }
+  });
+
   it('upload prints a run that already ended', async () => {
     await putBlob(RESULTS_CONTAINER, 'quick/summary.json', summaryJson('quick', { runId: 'r9' }));
     // The API shows no run until the manifest exists, then a completed run of that manifest.
