@@ -176,8 +176,7 @@ function assertNoManifestFlags(flags: ManifestFlags): void {
 
 /**
  * Throws when the batch has a Pending or Running run, because the app ignores a manifest uploaded during a run.
- * Returns the latest run otherwise. The check is skipped when the Function App cannot be reached, as under Core Tools
- * before `func start`.
+ * Returns the latest run otherwise. A Function App that cannot be reached is an error, as the check needs it.
  */
 export async function assertNoActiveRun(
   api: ApiOptions,

@@ -1,4 +1,4 @@
-import { ApiOptions, ApiUnreachableError, BatchView } from './api';
+import { ApiOptions, BatchView } from './api';
 import { ACTIVE_STATUSES, getBatchStatus } from './batches';
 import { CliError, HttpStatusError } from './errors';
 import { MANIFEST_BLOB_NAME } from './names';
@@ -23,7 +23,10 @@ export const STATUS_RETRY_DELAY_MS = 1000;
 /** The batch's latest run, or `reached: false` when the Function App cannot be reached. */
 export type LatestRun = { reached: false } | { reached: true; view: BatchView | undefined };
 
-/** Reads the batch's latest run, retrying server errors. */
+/**
+ * Reads the batch's latest run, retrying server errors. A Function App that cannot be reached fails the upload with
+ * the error that names its URL, because the check that no run is active cannot be made without it.
+ */
 export async function readLatestRun(
   api: ApiOptions,
   batchId: string,
@@ -33,7 +36,6 @@ export async function readLatestRun(
     try {
       return { reached: true, view: await getBatchStatus(api, batchId) };
     } catch (error) {
-      if (error instanceof ApiUnreachableError) return { reached: false };
       const serverError = error instanceof HttpStatusError && error.status >= 500;
       if (!serverError || attempt >= STATUS_READ_ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, retryDelayMs));

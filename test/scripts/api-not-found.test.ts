@@ -3,7 +3,8 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { builtScript, expectOneLineError, runScript } from './run-script';
+import { azuriteConnectionString } from '../../scripts/src/azurite';
+import { builtScript, expectOneLineError, freePort, runScript } from './run-script';
 import { scriptedApi } from './scripted-api';
 
 const cli = builtScript('cli');
@@ -38,7 +39,7 @@ describe('a 404 that is not from the batch API', () => {
     },
   );
 
-  it('names a host whose route serves no function', async () => {
+  it('names a route without a function', async () => {
     const api = await scriptedApi([
       { status: 404, body: { error: 'No function or API is served at GET /api/batches/b1' } },
     ]);
@@ -50,13 +51,30 @@ describe('a 404 that is not from the batch API', () => {
     }
   });
 
-  it('keeps "has no run" for the batch API\'s own 404', async () => {
+  it('keeps the batch API 404', async () => {
     const api = await scriptedApi([{ status: 404, body: { error: 'Batch b1 has no run' } }]);
     try {
       const run = await runScript(cli, ['status', 'b1', '--url', api.url]);
       expectOneLineError(run, new RegExp(`batch 'b1' has no run at ${api.url}`));
     } finally {
       await api.close();
+    }
+  });
+});
+
+describe('upload without the Function App', () => {
+  it('fails before writing blobs', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fanout-unreachable-'));
+    try {
+      await writeFile(path.join(dir, 'a.csv'), 'k,v\na,1\n');
+      const closedUrl = `http://127.0.0.1:${await freePort()}`;
+      const port = await freePort();
+      const storage = azuriteConnectionString(port, port, port);
+      const args = ['upload', dir, '--batch', 'b1', '--group-by', 'k', '--metrics', 'v', '--url', closedUrl];
+      const run = await runScript(cli, [...args, '--connection-string', storage]);
+      expectOneLineError(run, new RegExp(`cannot reach the Function App at ${closedUrl}, the URL from --url`));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
