@@ -17,7 +17,7 @@ const payload = {
 };
 
 describe('batch commands', () => {
-  it('redrive during a run names the CLI commands, not the API routes', async () => {
+  it('redrive conflict names CLI commands', async () => {
     const conflict =
       'Batch race is running as instance batch-race: wait for it to finish or terminate it with ' +
       'POST /api/batches/race/terminate';
@@ -48,7 +48,7 @@ describe('batch commands', () => {
     }
   });
 
-  it('start prints the run id and the wait command', async () => {
+  it('start prints run and wait', async () => {
     const api = await scriptedApi([{ status: 202, body: payload }, view('Running', { runId: 'r5' })]);
     try {
       const run = await runScript(cli, ['start', 'race', '--url', api.url]);
@@ -72,7 +72,7 @@ describe('batch commands', () => {
     }
   });
 
-  it('redrive prints the run id and the wait command', async () => {
+  it('redrive prints run and wait', async () => {
     const api = await scriptedApi([
       view('Completed', { runId: 'r5' }),
       { status: 202, body: payload },
@@ -90,7 +90,7 @@ describe('batch commands', () => {
     }
   });
 
-  it('wait stopped with SIGINT says that the batch keeps running', async () => {
+  it('wait on SIGINT keeps batch running', async () => {
     const api = await scriptedApi([view('Running', { runId: 'r7' })]);
     try {
       const child = spawn(process.execPath, [cli, 'wait', 'race', '--interval', '0.1', '--url', api.url], {

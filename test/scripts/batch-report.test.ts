@@ -202,7 +202,7 @@ describe('batch report', () => {
     expect(await input.getBlobClient('dataonly/f.csv').exists()).toBe(true);
   });
 
-  it('upload --data-only on a batch without a manifest asks for the manifest', async () => {
+  it('data-only upload without a manifest', async () => {
     const api = await scriptedApi([{ status: 404, body: { error: 'Batch nomanifest has no run' } }]);
     try {
       const args = ['upload', dir, '--batch', 'nomanifest', '--data-only', '--url', api.url, ...storageFlags];

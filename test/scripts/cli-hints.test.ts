@@ -4,7 +4,7 @@ import { scriptedApi } from './scripted-api';
 describe('next steps that the CLI prints', () => {
   const cli = builtScript('cli');
 
-  it('repeat the options that located the stack, without the connection string', async () => {
+  it('repeat stack options and hide secrets', async () => {
     const noManifest = 'No manifest at input/b1/_manifest.json: upload the batch files and the manifest first';
     const api = await scriptedApi([{ status: 404, body: { error: noManifest } }]);
     try {
@@ -23,7 +23,7 @@ describe('next steps that the CLI prints', () => {
     }
   });
 
-  it('leave out a FANOUT_URL and the default data folder', async () => {
+  it('omit FANOUT_URL and the default folder', async () => {
     const noManifest = 'No manifest at input/b1/_manifest.json: upload the batch files and the manifest first';
     const api = await scriptedApi([{ status: 404, body: { error: noManifest } }]);
     try {

@@ -18,14 +18,14 @@ describe('npm commands for a stack', () => {
 });
 
 describe('CLI commands for a stack', () => {
-  it('start with npm run cli and repeat the data folder, URL and account', () => {
+  it('repeat data folder, URL and account', () => {
     const location = { data: '/tmp/d2', url: 'http://127.0.0.1:17400', urlSource: 'cli' as const, account: 'acct' };
     expect(cliCommand(['wait', 'b1', '--run', 'r1'], location)).toBe(
       'npm run cli -- wait b1 --run r1 --data /tmp/d2 --url http://127.0.0.1:17400 --account acct',
     );
   });
 
-  it('print placeholders for secrets and leave out FANOUT_URL and the default folder', () => {
+  it('hide secrets and omit FANOUT_URL', () => {
     const location = {
       data: path.resolve(__dirname, '..', '..', '.data'),
       url: 'http://127.0.0.1:17400',
