@@ -31,7 +31,6 @@ import {
 import {
   assertNothingStarted,
   isActiveRun,
-  LatestRun,
   pendingManifestError,
   readLatestRun,
   STATUS_RETRY_DELAY_MS,
@@ -79,9 +78,9 @@ export async function uploadCommand(
   const storage = await storageFor(flags);
   // Resolved before the upload, so that an invalid stack.json stops the command before it writes blobs.
   const api = await apiOptions(flags);
-  const latest = await assertNoActiveRun(api, batchId);
+  const latest = await assertNoActiveRun(api, batchId, { dataOnly: !manifest });
   const manifestBefore = await readManifestBlob(storage, batchId);
-  const pending = latest.reached ? pendingManifestError(batchId, latest.view, manifestBefore) : undefined;
+  const pending = pendingManifestError(batchId, latest, manifestBefore);
   if (pending) throw pending;
   if (!manifest) {
     const summary = await uploadDataFiles(storage, batchId, files);
@@ -175,22 +174,25 @@ function assertNoManifestFlags(flags: ManifestFlags): void {
 }
 
 /**
- * Throws when the batch has a Pending or Running run, because the app ignores a manifest uploaded during a run.
- * Returns the latest run otherwise. A Function App that cannot be reached is an error, as the check needs it.
+ * Throws when the batch has a Pending or Running run: the app ignores a manifest uploaded during a run, and data
+ * files written during a run may be read by it. Returns the latest run otherwise. A Function App that cannot be
+ * reached is an error, as the check needs it.
  */
 export async function assertNoActiveRun(
   api: ApiOptions,
   batchId: string,
-  retryDelayMs = STATUS_RETRY_DELAY_MS,
-): Promise<LatestRun> {
-  const latest = await readLatestRun(api, batchId, retryDelayMs);
-  if (!latest.reached || !isActiveRun(latest.view)) return latest;
-  const view = latest.view;
+  options: { dataOnly?: boolean; retryDelayMs?: number } = {},
+): Promise<BatchView | undefined> {
+  const view = await readLatestRun(api, batchId, options.retryDelayMs ?? STATUS_RETRY_DELAY_MS);
+  if (!isActiveRun(view)) return view;
   const run = view.runId ? ` run ${view.runId}` : ' run';
+  const reason = options.dataOnly
+    ? 'and the run may read data files uploaded during it'
+    : 'and the app ignores a manifest uploaded during a run';
   throw new CliError(
-    `batch '${batchId}' has an active${run} (${view.runtimeStatus}), and the app ignores a manifest uploaded ` +
-      `during a run: wait for it with ${quotedCliCommand(['wait', batchId])} or stop it with ` +
-      `${quotedCliCommand(['terminate', batchId])}, then upload again`,
+    `batch '${batchId}' has an active${run} (${view.runtimeStatus}), ${reason}: wait for it with ` +
+      `${quotedCliCommand(['wait', batchId])} or stop it with ${quotedCliCommand(['terminate', batchId])}, ` +
+      'then upload again',
   );
 }
 

@@ -20,9 +20,6 @@ export const PENDING_MANIFEST_WINDOW_MS = 2 * 60_000;
 const STATUS_READ_ATTEMPTS = 3;
 export const STATUS_RETRY_DELAY_MS = 1000;
 
-/** The batch's latest run, or `reached: false` when the Function App cannot be reached. */
-export type LatestRun = { reached: false } | { reached: true; view: BatchView | undefined };
-
 /**
  * Reads the batch's latest run, retrying server errors. A Function App that cannot be reached fails the upload with
  * the error that names its URL, because the check that no run is active cannot be made without it.
@@ -31,10 +28,10 @@ export async function readLatestRun(
   api: ApiOptions,
   batchId: string,
   retryDelayMs = STATUS_RETRY_DELAY_MS,
-): Promise<LatestRun> {
+): Promise<BatchView | undefined> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return { reached: true, view: await getBatchStatus(api, batchId) };
+      return await getBatchStatus(api, batchId);
     } catch (error) {
       const serverError = error instanceof HttpStatusError && error.status >= 500;
       if (!serverError || attempt >= STATUS_READ_ATTEMPTS) throw error;
@@ -85,11 +82,11 @@ export async function assertNothingStarted(
 ): Promise<string | null> {
   const notWritten = options.writesManifest ? `, and this upload did not write ${MANIFEST_BLOB_NAME}` : '';
   const latest = await readLatestRun(api, batchId, options.retryDelayMs);
-  if (latest.reached && isActiveRun(latest.view)) {
-    const run = latest.view.runId ? `run ${latest.view.runId}` : 'a run';
-    const follow = latest.view.runId ? ['wait', batchId, '--run', latest.view.runId] : ['wait', batchId];
+  if (isActiveRun(latest)) {
+    const run = latest.runId ? `run ${latest.runId}` : 'a run';
+    const follow = latest.runId ? ['wait', batchId, '--run', latest.runId] : ['wait', batchId];
     throw new CliError(
-      `${run} of batch '${batchId}' started (${latest.view.runtimeStatus}) while this upload wrote the data files, ` +
+      `${run} of batch '${batchId}' started (${latest.runtimeStatus}) while this upload wrote the data files, ` +
         `so it may read a mix of old and new files${notWritten}: wait for the run with ` +
         `${quotedCliCommand(follow)}, then upload again`,
     );
