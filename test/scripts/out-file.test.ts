@@ -84,7 +84,10 @@ describe('result of a terminated batch', () => {
 
     expectOneLineError(
       run,
-      /batch 'stopped' ended as Terminated and wrote no result: start a new run with 'start stopped'/,
+      new RegExp(
+        "batch 'stopped' ended as Terminated and wrote no result: start a new run with " +
+          `'npm run cli -- start stopped --url ${url} --connection-string CONNECTION_STRING'`,
+      ),
     );
   });
 });
