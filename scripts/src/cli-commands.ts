@@ -423,7 +423,7 @@ async function endedWithoutResult(flags: GlobalFlags, batchId: string): Promise<
   );
 }
 
-export async function resultCommand(id: string, flags: GlobalFlags & { out?: string }): Promise<void> {
+export async function resultCommand(id: string, flags: GlobalFlags & { out?: string }): Promise<number> {
   const batchId = validateBatchId(id);
   if (flags.out !== undefined) await prepareOutFile(flags.out);
   const storage = await storageFor(flags);
@@ -432,14 +432,29 @@ export async function resultCommand(id: string, flags: GlobalFlags & { out?: str
     if (!(error instanceof SummaryNotFoundError)) throw error;
     throw (await endedWithoutResult(flags, batchId)) ?? error;
   });
-  const report = await describeSummary(storage, batchId, parseSummary(text, batchId));
+  const summary = parseSummary(text, batchId);
+  const report = await describeSummary(storage, batchId, summary);
+  const latest = await apiOptions(flags)
+    .then((api) => getBatchStatus(api, batchId))
+    .catch(() => undefined);
+  const ended = latest !== undefined && (FINAL_STATUSES as readonly string[]).includes(latest.runtimeStatus);
+  if (latest?.runId !== undefined && summary.runId !== undefined && latest.runId !== summary.runId) {
+    const state = ended ? `${describeOutcome(latest)} and wrote no result` : `is ${latest.runtimeStatus}`;
+    process.stderr.write(
+      `warning: results/${batchId}/summary.json is of run ${summary.runId}, but the latest run ` +
+        `${latest.runId ?? '(unknown id)'} ${state}\n`,
+    );
+  }
   if (flags.out === undefined) {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     // stdout carries only summary.json, so that it can be piped to a JSON tool.
     for (const line of report) process.stderr.write(`${line}\n`);
-    return;
+  } else {
+    await writeFile(flags.out, text);
+    print(`saved results/${batchId}/summary.json to ${flags.out}`);
+    for (const line of report) print(line);
   }
-  await writeFile(flags.out, text);
-  print(`saved results/${batchId}/summary.json to ${flags.out}`);
-  for (const line of report) print(line);
+  // The exit code follows the latest run when it ended, as wait's does, else the status in the summary.
+  if (latest && ended) return batchExitCode(latest);
+  return summary.status === 'failed' ? 1 : 0;
 }

@@ -23,6 +23,8 @@ export interface GroupSummary {
 export interface BatchSummary {
   batchId: string;
   instanceId: string;
+  /** The run that wrote the summary. */
+  runId?: string;
   status: string;
   input: {
     blobs: number;

@@ -108,6 +108,25 @@ describe('batch report', () => {
     expect(run.stderr).toContain('warning: all 6 rows were rejected');
   });
 
+  it('result names a newer terminated run', async () => {
+    await putBlob(RESULTS_CONTAINER, 'stopped/summary.json', summaryJson('stopped'));
+    const latest = completed('stopped', { runId: 'r2', runtimeStatus: 'Terminated', status: 'failed' });
+    const run = await runWithApi([latest], ['result', 'stopped']);
+    expect(run.code).toBe(2);
+    expect((JSON.parse(run.stdout) as { runId: string }).runId).toBe('r1');
+    expect(run.stderr).toContain(
+      'warning: results/stopped/summary.json is of run r1, but the latest run r2 ended as Terminated (batch failed) ' +
+        'and wrote no result',
+    );
+  });
+
+  it('result of a failed batch exits 1', async () => {
+    await putBlob(RESULTS_CONTAINER, 'failing/summary.json', summaryJson('failing', { status: 'failed' }));
+    const run = await runWithApi([completed('failing', { runId: 'r1', status: 'failed' })], ['result', 'failing']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toContain('warning: results/failing/summary.json is of run');
+  });
+
   it('wait counts rows without a warning', async () => {
     await putBlob(RESULTS_CONTAINER, 'clean/summary.json', summaryJson('clean'));
     const run = await runWithApi([completed('clean', { runId: 'r1' })], ['wait', 'clean']);
