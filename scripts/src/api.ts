@@ -112,13 +112,14 @@ export async function requestJson(
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
+    const origin = options.origin ? `, ${options.origin}` : '';
     if ((error as Error).name === 'TimeoutError') {
       throw new ApiTimeoutError(
-        `${method} ${new URL(url).pathname} timed out: the Function App at ${options.url} did not respond within ` +
-          `${timeoutMs / 1000} s, so it is running but busy; retry the command later`,
+        `${method} ${new URL(url).pathname} timed out: the server at ${options.url}${origin} accepted the ` +
+          `connection but did not respond within ${timeoutMs / 1000} s; if it is the Function App, it is busy, so ` +
+          'retry the command later',
       );
     }
-    const origin = options.origin ? `, ${options.origin}` : '';
     throw new ApiUnreachableError(
       `cannot reach the Function App at ${options.url}${origin} (${describeError(error)}): ` +
         "start it with 'npm start', or pass --url or set FANOUT_URL",

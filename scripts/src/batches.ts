@@ -90,9 +90,13 @@ async function sendBatchCommand(
 }
 
 /** Reads the batch's status; undefined when the batch has no run yet (HTTP 404). */
-export async function getBatchStatus(options: ApiOptions, batchId: string): Promise<BatchView | undefined> {
+export async function getBatchStatus(
+  options: ApiOptions,
+  batchId: string,
+  timeoutMs = STATUS_TIMEOUT_MS,
+): Promise<BatchView | undefined> {
   const url = batchUrl(options, batchId);
-  const response = await requestJson(options, 'GET', url, undefined, STATUS_TIMEOUT_MS);
+  const response = await requestJson(options, 'GET', url, undefined, timeoutMs);
   if (response.status === 404 && !isBatchApiNotFound(response.body))
     throw noApiError(options, 'GET', url, response.body);
   if (response.status === 404) return undefined;

@@ -1,4 +1,4 @@
-import { ApiOptions, ApiTimeoutError, BatchProgress, BatchView } from './api';
+import { ApiOptions, ApiTimeoutError, BatchProgress, BatchView, STATUS_TIMEOUT_MS } from './api';
 import { FINAL_STATUSES, getBatchStatus } from './batches';
 import { CliError, HttpStatusError } from './errors';
 import { quotedCliCommand } from './stack-options';
@@ -49,7 +49,13 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
   let otherRun: BatchView | undefined;
   let seen = false;
   const readStatus = retryServerErrors(async () => {
-    const view = await getBatchStatus(api, batchId);
+    // A read that does not answer ends when --timeout does, so a hung server cannot hold the wait past it.
+    const remaining = options.timeoutMs === undefined ? Infinity : options.timeoutMs - (Date.now() - started);
+    const view = await getBatchStatus(
+      api,
+      batchId,
+      Math.max(MIN_READ_TIMEOUT_MS, Math.min(STATUS_TIMEOUT_MS, remaining)),
+    );
     const match = matchRun(view, options);
     if (match) {
       seen = true;
@@ -126,6 +132,9 @@ export function replacedRunError(
     TIMED_OUT_EXIT_CODE,
   );
 }
+
+/** Milliseconds a status read may take at least, even when less of --timeout is left. */
+const MIN_READ_TIMEOUT_MS = 1000;
 
 /** Consecutive HTTP 5xx responses tolerated while polling, one polling interval apart. */
 const MAX_SERVER_ERRORS = 5;

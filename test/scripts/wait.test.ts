@@ -274,13 +274,30 @@ describe('API messages', () => {
     try {
       const request = requestJson({ url }, 'GET', `${url}/api/batches/b1`, undefined, 300);
       await expect(request).rejects.toThrow(
-        `GET /api/batches/b1 timed out: the Function App at ${url} did not respond within 0.3 s, so it is running but busy; retry the command later`,
+        `GET /api/batches/b1 timed out: the server at ${url} accepted the connection but did not respond within ` +
+          '0.3 s; if it is the Function App, it is busy, so retry the command later',
       );
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
+
+  it('ends a wait on a silent server at --timeout', async () => {
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    const started = Date.now();
+    try {
+      const wait = waitForBatch({ url }, 'b1', { timeoutMs: 1500, intervalMs: 10, stream: collected().stream });
+      await expect(wait).rejects.toMatchObject({ exitCode: 3 });
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 60_000);
 
   it('names a purged batch', async () => {
     const api = await scriptedApi([{ status: 404, body: { error: 'Batch b1 has no run' } }]);
