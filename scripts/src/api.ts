@@ -68,8 +68,8 @@ export class ApiNotFoundError extends CliError {
 }
 
 /**
- * Returns true for a 404 body that the batch API wrote: a JSON object with an `error` message. The host's answer for
- * a route that no function serves has that shape too, and is told apart by its message.
+ * Returns true for a 404 body that the batch API wrote: a JSON object with an `error` message. The host's response
+ * for a route that no function serves has that shape too, so its message distinguishes it.
  */
 export function isBatchApiNotFound(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false;
@@ -77,7 +77,7 @@ export function isBatchApiNotFound(body: unknown): boolean {
   return typeof error === 'string' && !error.startsWith('No function or API is served');
 }
 
-/** The error for a 404 from something that is not the batch API, naming the URL and where it came from. */
+/** Builds the error for a 404 from a server that is not the batch API, naming the URL and its source. */
 export function noApiError(options: ApiOptions, method: string, url: string, body: unknown): ApiNotFoundError {
   const origin = options.origin ? `, ${options.origin},` : '';
   return new ApiNotFoundError(

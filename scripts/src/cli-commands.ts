@@ -40,7 +40,7 @@ import { ApiOptions, BatchView } from './api';
 import { cliCommand, quotedCliCommand } from './stack-options';
 import { dataOnlyNextStep } from './next-steps';
 
-/** The command that follows one run of the batch, such as `npm run cli -- wait b1 --run R`. */
+/** Formats the command that follows one run of the batch, such as `npm run cli -- wait b1 --run R`. */
 function runWaitCommand(batchId: string, runId: string | undefined): string {
   return cliCommand(runId === undefined ? ['wait', batchId] : ['wait', batchId, '--run', runId]);
 }
@@ -346,8 +346,8 @@ async function untilInterrupted<T>(
 }
 
 /**
- * Throws when the batch's latest run is not the run of the manifest with this ETag and storage holds a newer
- * manifest: the app reads only the current manifest, so that run cannot start any more.
+ * Throws when the batch's latest run is not the run of the manifest with this ETag and storage contains a newer
+ * manifest. The app reads only the current manifest, so that run cannot start any more.
  */
 async function assertManifestCurrent(flags: GlobalFlags, api: ApiOptions, batchId: string, etag: string) {
   const latest = await getBatchStatus(api, batchId).catch(() => undefined);

@@ -4,7 +4,7 @@ import { currentManifestEtag } from './upload';
 
 /**
  * Returns the end of the message of `upload --data-only`: that no run started, and the step that starts one. A batch
- * with a manifest is reprocessed with redrive or start; a batch without one needs its manifest uploaded first,
+ * with a manifest is reprocessed with redrive or start. A batch without one needs its manifest uploaded first,
  * because redrive and start both read it.
  */
 export async function dataOnlyNextStep(storage: Storage, batchId: string): Promise<string> {

@@ -49,7 +49,7 @@ export async function waitForBatch(api: ApiOptions, batchId: string, options: Wa
   let otherRun: BatchView | undefined;
   let seen = false;
   const readStatus = retryServerErrors(async () => {
-    // A read that does not answer ends when --timeout does, so a hung server cannot hold the wait past it.
+    // A read without a response ends when --timeout does, so a hung server cannot keep the wait past it.
     const remaining = options.timeoutMs === undefined ? Infinity : options.timeoutMs - (Date.now() - started);
     const view = await getBatchStatus(
       api,
@@ -112,8 +112,8 @@ function describeRun(view: BatchView): string {
 }
 
 /**
- * The error for a followed run, or run of a manifest, that the batch no longer shows because another run replaced
- * it. It names the current run and the commands that show it; the exit code is that of a wait that timed out.
+ * Builds the error for a followed run, or run of a manifest, that another run replaced in the batch's status. The
+ * error names the current run and the commands that show it. Its exit code is that of a wait that timed out.
  */
 export function replacedRunError(
   batchId: string,

@@ -11,7 +11,7 @@ export interface ByteCounter {
 
 /**
  * Decodes a byte stream as UTF-8 text chunk by chunk. A leading byte order mark is dropped. A UTF-16 byte
- * order mark raises an `invalid-encoding` FileFormatError whose message asks to convert the file. A NUL byte anywhere
+ * order mark raises an `invalid-encoding` FileFormatError whose message says to convert the file to UTF-8. A NUL byte anywhere
  * raises a `binary` one, and a malformed or truncated UTF-8 sequence an `invalid-encoding` one, naming the
  * byte offset of the chunk that contains it.
  */
